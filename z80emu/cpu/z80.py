@@ -1,0 +1,371 @@
+"""The Z80 CPU: registers, the run loop, interrupts and state.
+
+Behaviour comes from the instruction table: `step()` runs the generated
+one-instruction handlers in `_steps.py`, and `run()` translates each straight
+run of code it meets into one Python function (`codegen.block_source`) and
+calls that, keeping registers in locals across the run.  Both paths execute the
+same templates, so they agree to the T-state; `run()` single-steps whenever a
+block could overrun the T-state budget, so interrupts are taken at exactly the
+instruction boundary single-stepping would give.
+
+Interrupt timing (Zilog UM0080, and Sean Young's "Undocumented Z80"): NMI 11 T
+to 0066h; IM 0 with an RST on the bus 13 T; IM 1 13 T to 0038h; IM 2 19 T
+through the table at I:data.  No maskable interrupt is accepted right after EI,
+and one accepted right after LD A,I or LD A,R leaves P/V reset (NMOS).
+
+>>> cpu = Z80()
+>>> cpu.memory[0:5] = bytes([0x3E, 0x41, 0x3C, 0x76, 0x00])   # LD A,41h; INC A; HALT
+>>> cpu.run(15), hex(cpu.a), cpu.halted, cpu.pc
+(15, '0x42', 1, 4)
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from z80emu.cpu import _steps
+from z80emu.cpu.codegen import block_source
+from z80emu.cpu.tables import TABLES
+from z80emu.isa import decode
+
+MAX_BLOCK = 48        # instructions translated into one function at most
+NO_HOOK = 0x10000     # a read-hook bound no address reaches
+
+# Translated blocks, shared by every CPU: (address, code bytes, hook layout) -> (fn, tmax)
+_CACHE: dict[tuple, tuple[Callable, int]] = {}
+
+_R8 = ("a", "f", "b", "c", "d", "e", "h", "l", "i", "r")
+_R16 = ("sp", "pc", "ix", "iy", "wz", "af_", "bc_", "de_", "hl_")
+
+
+def _default_read(port: int) -> int:
+    return 0xFF
+
+
+def _default_write(port: int, value: int) -> None:
+    return None
+
+
+class Z80:
+    """An NMOS Z80 with 64 KB of memory and callback I/O."""
+
+    __slots__ = (
+        "a", "f", "b", "c", "d", "e", "h", "l", "i", "r",
+        "sp", "pc", "ix", "iy", "wz", "af_", "bc_", "de_", "hl_",
+        "q", "iff1", "iff2", "im", "halted", "cycles", "ei_at", "ldair_at",
+        "io_read", "io_write", "whook", "wlimit", "rhook", "rlo", "rhi", "codemap",
+        "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
+        "_blocks", "_btmax", "_bepoch", "_bsize", "_bcode", "_covers", "_epoch",
+    )
+
+    def __init__(self, memory: bytearray | None = None,
+                 io_read: Callable[[int], int] | None = None,
+                 io_write: Callable[[int, int], None] | None = None) -> None:
+        self._mem = memory if memory is not None else bytearray(0x10000)
+        if len(self._mem) != 0x10000:
+            raise ValueError(f"Z80 memory must be 65536 bytes, not {len(self._mem)}")
+        self.io_read = io_read or _default_read
+        self.io_write = io_write or _default_write
+        self.whook: Callable[[int, int], None] | None = None
+        self.wlimit = 0
+        self.rhook: Callable[[int], int] | None = None
+        self.rlo, self.rhi = NO_HOOK, -1
+        self.codemap = bytearray(0x10000)
+        self._blocks: list = [None] * 0x10000
+        self._btmax = [0] * 0x10000
+        self._bepoch = [0] * 0x10000
+        self._bsize = [0] * 0x10000
+        self._bcode: dict[int, bytes] = {}
+        self._covers: dict[int, list[int]] = {}
+        self._epoch = 0
+        self.cycles = 0
+        self.reset()
+
+    # -- registers -----------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Power-on/reset state: PC 0, interrupts off, IM 0; other registers FFh-filled."""
+        for name in _R8:
+            setattr(self, name, 0xFF)
+        for name in _R16:
+            setattr(self, name, 0xFFFF)
+        self.i = self.r = 0
+        self.pc = self.wz = 0
+        self.q = 0
+        self.iff1 = self.iff2 = self.im = self.halted = 0
+        self.ei_at = self.ldair_at = -1
+        self._int_line = False
+        self._irq_data: int | None = None
+        self._nmi = False
+        self._pending = False
+
+    @property
+    def memory(self) -> bytearray:
+        return self._mem
+
+    @memory.setter
+    def memory(self, value: bytearray) -> None:
+        self._mem = value
+        self.code_changed()
+
+    def _pair(hi: str, lo: str):  # noqa: N805 - a property factory used in the class body
+        def get(self) -> int:
+            return getattr(self, hi) << 8 | getattr(self, lo)
+
+        def set_(self, value: int) -> None:
+            setattr(self, hi, (value >> 8) & 0xFF)
+            setattr(self, lo, value & 0xFF)
+        return property(get, set_)
+
+    af = _pair("a", "f")
+    bc = _pair("b", "c")
+    de = _pair("d", "e")
+    hl = _pair("h", "l")
+    del _pair
+
+    # -- memory hooks (for machines) --------------------------------------------------
+
+    def set_write_hook(self, limit: int, handler: Callable[[int, int], None] | None) -> None:
+        """Send data writes below `limit` to handler(addr, value) instead of memory."""
+        self.wlimit, self.whook = (limit, handler) if handler else (0, None)
+        self.code_changed()
+
+    def set_read_hook(self, lo: int, hi: int, handler: Callable[[int], int] | None) -> None:
+        """Serve data reads of lo..hi (not opcode fetches) from handler(addr)."""
+        if handler is None:
+            self.rlo, self.rhi, self.rhook = NO_HOOK, -1, None
+        else:
+            self.rlo, self.rhi, self.rhook = lo, hi, handler
+        self.code_changed()
+
+    def write(self, addr: int, value: int) -> None:
+        """A CPU-side write (interrupt pushes, debuggers): hooks and code tracking apply."""
+        addr &= 0xFFFF
+        if addr < self.wlimit:
+            self.whook(addr, value)
+        else:
+            self._mem[addr] = value
+        if self.codemap[addr]:
+            self.smc(addr)
+
+    def read(self, addr: int) -> int:
+        addr &= 0xFFFF
+        if self.rlo <= addr <= self.rhi:
+            return self.rhook(addr)
+        return self._mem[addr]
+
+    # -- interrupts --------------------------------------------------------------------
+
+    @property
+    def int_line(self) -> bool:
+        """The level-triggered /INT line: held by a device until it is serviced."""
+        return self._int_line
+
+    @int_line.setter
+    def int_line(self, level: bool) -> None:
+        self._int_line = bool(level)
+        self._pending = self._int_line or self._nmi or self._irq_data is not None
+
+    def irq(self, data: int = 0xFF) -> None:
+        """Request one maskable interrupt with `data` on the bus (RST 38h by default)."""
+        self._irq_data = data & 0xFF
+        self._pending = True
+
+    def nmi(self) -> None:
+        """Pulse /NMI: taken at the next instruction boundary."""
+        self._nmi = True
+        self._pending = True
+
+    def _push(self, value: int) -> None:
+        self.sp = (self.sp - 1) & 0xFFFF
+        self.write(self.sp, value >> 8)
+        self.sp = (self.sp - 1) & 0xFFFF
+        self.write(self.sp, value & 0xFF)
+
+    def _interrupt(self) -> int:
+        """Accept a pending interrupt if one can be taken now; its T-states, else 0."""
+        if self._nmi:
+            self._nmi = False
+            self._pending = self._int_line or self._irq_data is not None
+            self.halted = 0
+            self.iff1 = 0
+            self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
+            self._push(self.pc)
+            self.pc = self.wz = 0x66
+            return 11
+        if not self.iff1 or self.cycles == self.ei_at:
+            return 0
+        data = self._irq_data if self._irq_data is not None else 0xFF
+        self._irq_data = None
+        self._pending = self._int_line
+        if self.cycles == self.ldair_at:
+            self.f &= 0xFB     # LD A,I / LD A,R interrupted: P/V reads as 0 (NMOS)
+        self.halted = 0
+        self.iff1 = self.iff2 = 0
+        self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
+        self.q = 0
+        self._push(self.pc)
+        if self.im == 2:
+            vector = self.i << 8 | data
+            self.pc = self.read(vector) | self.read((vector + 1) & 0xFFFF) << 8
+            self.wz = self.pc
+            return 19
+        if self.im == 1:
+            self.pc = self.wz = 0x38
+            return 13
+        # IM 0: the byte on the bus is executed; peripherals put an RST there (the
+        # Model I's floating bus reads FFh = RST 38h).  Other opcodes are taken as
+        # the RST with the same bits 5-3.
+        self.pc = self.wz = data & 0x38
+        return 13
+
+    # -- execution ----------------------------------------------------------------------
+
+    def step(self) -> int:
+        """Execute one instruction (or accept an interrupt, or idle one HALT cycle)."""
+        if self._pending:
+            t = self._interrupt()
+            if t:
+                self.cycles += t
+                return t
+        self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
+        if self.halted:
+            self.cycles += 4
+            return 4
+        mem = self._mem
+        t = _steps.MAIN[mem[self.pc]](self, mem)
+        self.cycles += t
+        return t
+
+    def run(self, tstates: int) -> int:
+        """Run whole instructions until at least `tstates` T-states have passed."""
+        start = self.cycles
+        limit = start + tstates
+        mem = self._mem
+        blocks, btmax, bepoch = self._blocks, self._btmax, self._bepoch
+        self._epoch += 1
+        epoch = self._epoch
+        while self.cycles < limit:
+            if self._pending:
+                t = self._interrupt()
+                if t:
+                    self.cycles += t
+                    continue
+            if self.halted:
+                # Idle in 4-T NOP cycles up to the limit (R keeps counting).
+                n = (limit - self.cycles + 3) >> 2
+                self.r = (self.r & 0x80) | ((self.r + n) & 0x7F)
+                self.cycles += n << 2
+                break
+            pc = self.pc
+            if bepoch[pc] != epoch:
+                self._prepare(pc, epoch)
+            if self.cycles + btmax[pc] > limit:
+                self.step()
+            else:
+                self.cycles += blocks[pc](self, mem)
+        return self.cycles - start
+
+    # -- translation -------------------------------------------------------------------
+
+    def _fetch(self, addr: int, n: int) -> bytes:
+        mem = self._mem
+        if addr + n <= 0x10000:
+            return bytes(mem[addr:addr + n])
+        return bytes(mem[(addr + i) & 0xFFFF] for i in range(n))
+
+    def _prepare(self, pc: int, epoch: int) -> None:
+        """Make sure a current translation starts at pc."""
+        code = self._bcode.get(pc)
+        if code is not None:
+            if self._fetch(pc, len(code)) == code:
+                self._bepoch[pc] = epoch
+                return
+            self._drop(pc)
+        self._translate(pc)
+        self._bepoch[pc] = epoch
+
+    def _translate(self, pc: int) -> None:
+        instrs = []
+        addr = pc
+        for _ in range(MAX_BLOCK):
+            head = self._fetch(addr, 4)
+            enc = decode(head)
+            instrs.append((addr, enc, head[:enc.length]))
+            addr = (addr + enc.length) & 0xFFFF
+            if enc.ends_block:
+                break
+        code = b"".join(data for _, _, data in instrs)
+        hook = (self.rlo, self.rhi) if self.rhook else None
+        key = (pc, code, self.wlimit, hook)
+        entry = _CACHE.get(key)
+        if entry is None:
+            src, tmax = block_source(instrs, wlimit=self.wlimit, read_hook=hook)
+            namespace = dict(TABLES)
+            exec(compile(src, f"<z80 block {pc:04X}>", "exec"), namespace)  # noqa: S102
+            entry = _CACHE[key] = (namespace["block"], tmax)
+        self._blocks[pc], self._btmax[pc] = entry
+        self._bcode[pc] = code
+        self._bsize[pc] = len(code)
+        codemap, covers = self.codemap, self._covers
+        for i in range(len(code)):
+            a = (pc + i) & 0xFFFF
+            codemap[a] = min(codemap[a] + 1, 255)
+            covers.setdefault(a, []).append(pc)
+
+    def _drop(self, pc: int) -> None:
+        code = self._bcode.pop(pc, None)
+        if code is None:
+            return
+        self._blocks[pc] = None
+        self._bepoch[pc] = 0
+        codemap, covers = self.codemap, self._covers
+        for i in range(len(code)):
+            a = (pc + i) & 0xFFFF
+            owners = covers.get(a)
+            if owners and pc in owners:
+                owners.remove(pc)
+                codemap[a] = len(owners) if len(owners) < 255 else 255
+                if not owners:
+                    del covers[a]
+
+    def smc(self, addr: int) -> bool:
+        """Translated code at addr was written: forget every block that covers it."""
+        for pc in list(self._covers.get(addr, ())):
+            self._drop(pc)
+        return True
+
+    def code_changed(self) -> None:
+        """Forget all translations (call after changing memory from outside the CPU)."""
+        for pc in list(self._bcode):
+            self._drop(pc)
+        self.codemap[:] = bytes(0x10000)
+        self._covers.clear()
+
+    # -- state ---------------------------------------------------------------------------
+
+    STATE_FIELDS = _R8 + _R16 + ("q", "iff1", "iff2", "im", "halted", "cycles", "ei_at",
+                                 "ldair_at")
+
+    def get_state(self) -> dict:
+        """Every register and internal latch, as plain integers (JSON-friendly)."""
+        state = {name: int(getattr(self, name)) for name in self.STATE_FIELDS}
+        state.update(int_line=self._int_line, nmi=self._nmi,
+                     irq_data=self._irq_data)
+        return state
+
+    def set_state(self, state: dict) -> None:
+        """Restore what get_state() returned."""
+        missing = [k for k in self.STATE_FIELDS if k not in state]
+        if missing:
+            raise ValueError(f"CPU state lacks {', '.join(missing)}")
+        for name in self.STATE_FIELDS:
+            setattr(self, name, int(state[name]))
+        self._nmi = bool(state.get("nmi", False))
+        self._irq_data = state.get("irq_data")
+        self.int_line = bool(state.get("int_line", False))
+
+    def __repr__(self) -> str:
+        return (f"Z80(pc={self.pc:04X} sp={self.sp:04X} af={self.af:04X} bc={self.bc:04X} "
+                f"de={self.de:04X} hl={self.hl:04X} ix={self.ix:04X} iy={self.iy:04X} "
+                f"cycles={self.cycles})")
