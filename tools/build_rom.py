@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Build the project's own Model I ROM: assemble roms/src/z80emu.asm with the
+z80emu assembler, check its layout, and write z80emu/roms/z80emu.rom (12 KB,
+unused bytes FFh as in an unprogrammed EPROM).
+
+The entry points that programs written for Level II call must sit at the
+Level II addresses (TRS80-REFERENCE.md §6.6); the build refuses a ROM where
+they moved. ``--check`` compares a fresh build with the committed image
+instead of writing it (the test suite does the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SOURCE = ROOT / "roms" / "src" / "z80emu.asm"
+IMAGE = ROOT / "z80emu" / "roms" / "z80emu.rom"
+ROM_SIZE = 0x3000
+FILL = 0xFF
+
+# Label -> the address where programs expect it (Level II's entry points).
+ENTRY_POINTS = {
+    "RESET": 0x0000, "GETDCB": 0x0013, "PUTDCB": 0x001B, "CTLDCB": 0x0023,
+    "KBSCAN": 0x002B, "VDCHAR": 0x0033, "PRCHAR": 0x003B, "KBWAIT": 0x0049,
+    "ROW6TAB": 0x0050, "DELAY": 0x0060, "NMI": 0x0066, "CLS": 0x01C9,
+    "CIO": 0x03C2, "KEYDRV": 0x03E3, "VIDDRV": 0x0458, "PRTDRV": 0x058D,
+}
+
+
+class BuildError(Exception):
+    pass
+
+
+def build(source: Path = SOURCE) -> tuple[bytes, dict[str, int]]:
+    """Assemble the ROM; returns (12 KB image, symbols). Raises BuildError."""
+    from z80emu.asm import assemble_file
+
+    result = assemble_file(str(source))
+    if not result.ok:
+        raise BuildError("\n".join(str(e) for e in result.errors))
+    image = bytearray([FILL]) * ROM_SIZE
+    for seg in result.segments:
+        if seg.address + len(seg.data) > ROM_SIZE:
+            raise BuildError(f"code at {seg.address:04X}h runs past the ROM's end (2FFFh)")
+        image[seg.address:seg.address + len(seg.data)] = seg.data
+    for label, address in ENTRY_POINTS.items():
+        got = result.symbols.get(label)
+        if got != address:
+            raise BuildError(f"{label} must be at {address:04X}h, the assembler put it at "
+                             f"{'nowhere' if got is None else f'{got:04X}h'}")
+    return bytes(image), result.symbols
+
+
+def used_bytes(symbols_source: Path = SOURCE) -> int:
+    """How many of the 12,288 bytes the code and data occupy."""
+    from z80emu.asm import assemble_file
+
+    return sum(len(s.data) for s in assemble_file(str(symbols_source)).segments)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="compare a fresh build with the committed image")
+    args = parser.parse_args(argv)
+    try:
+        image, _ = build()
+    except (BuildError, OSError) as exc:
+        print(f"build_rom: {exc}", file=sys.stderr)
+        return 1
+    if args.check:
+        if not IMAGE.exists() or IMAGE.read_bytes() != image:
+            print(f"build_rom: {IMAGE} differs from a fresh build; run tools/build_rom.py",
+                  file=sys.stderr)
+            return 1
+        print(f"{IMAGE.relative_to(ROOT)} matches the source")
+        return 0
+    IMAGE.write_bytes(image)
+    print(f"wrote {IMAGE.relative_to(ROOT)}: {used_bytes()} of {ROM_SIZE} bytes used")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

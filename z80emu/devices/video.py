@@ -1,0 +1,214 @@
+"""The Model I video: 1 KB of video RAM at 3C00h shown as 64x16 (or 32x16) cells.
+
+Facts from TRS80-REFERENCE.md §3: 64 columns x 16 rows of 6x12-dot cells
+(384x192 dots), character at 3C00h + 64*row + col; port FFh bit 3 selects the
+32-column mode, which shows only the even addresses, each cell twice as wide;
+a stock machine stores no bit 6 and regenerates it on every write (bit 6 = 0 if
+bit 7 or bit 5 is set, else 1); block graphics 80h-BFh are 2x3 blocks, and
+C0h-FFh show the same pictures.
+
+The video RAM lives in the machine's 64 KB bytearray. The bus stores CPU writes
+through :attr:`Video.gate` (the missing bit 6); this device turns the bytes into
+a numpy picture, text and PNG files, redrawing only the cells that changed.
+
+>>> mem = bytearray(65536)
+>>> v = Video(mem)
+>>> v.clear()
+>>> v.poke_text(0, "HELLO")
+>>> v.screen_text().splitlines()[0].rstrip()
+'HELLO'
+>>> v.render().shape
+(192, 384)
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from z80emu.devices.font import CELL_HEIGHT, CELL_WIDTH, cell_atlas
+
+VIDEO_RAM = 0x3C00
+VIDEO_SIZE = 0x400
+COLUMNS = 64
+ROWS = 16
+WIDTH = COLUMNS * CELL_WIDTH  # 384 dots
+HEIGHT = ROWS * CELL_HEIGHT  # 192 scan lines
+
+# Unicode for the character codes that are not plain ASCII on the Model I.
+_ARROWS = {0x5B: "\u2191", 0x5C: "\u2193", 0x5D: "\u2190", 0x5E: "\u2192"}
+_CHECKER = "\u2592"  # 7Fh on the lowercase-mod generator
+
+
+def stock_gate() -> bytes:
+    """What a stock machine (seven video RAM chips) keeps of each byte written.
+
+    >>> g = stock_gate()
+    >>> hex(g[0x01]), hex(g[0x61]), hex(g[0xC5]), hex(g[0x41])
+    ('0x41', '0x21', '0x85', '0x41')
+    """
+    return bytes((v & 0xBF) if v & 0xA0 else (v | 0x40) for v in range(256))
+
+
+def sextant(bits: int) -> str:
+    """The Unicode block-sextant character showing the six graphics bits.
+
+    Bit 0 is the top-left block, bit 1 top-right ... bit 5 bottom-right, which is
+    also Unicode's sextant numbering (U+1FB00 "BLOCK SEXTANT-1" upwards); the
+    empty, full and half cells are older block characters.
+
+    >>> sextant(0), sextant(1), sextant(0b010101), sextant(0b101010), sextant(63)
+    (' ', '🬀', '▌', '▐', '█')
+    """
+    bits &= 0x3F
+    if bits == 0:
+        return " "
+    if bits == 63:
+        return "\u2588"
+    if bits == 21:
+        return "\u258C"
+    if bits == 42:
+        return "\u2590"
+    return chr(0x1FB00 + bits - 1 - (bits > 21) - (bits > 42))
+
+
+def char_text(code: int) -> str:
+    """The text for one video RAM byte (after the bit-6 gate), as a Unicode string.
+
+    >>> char_text(0x41), char_text(0x5B), char_text(0x01), char_text(0xBF)
+    ('A', '↑', 'A', '█')
+    """
+    if code & 0x80:
+        return sextant(code)
+    if code < 0x20:
+        code += 0x40  # lowercase-mod codes 00h-1Fh: z80emu shows the 40h-5Fh glyphs
+    if code in _ARROWS:
+        return _ARROWS[code]
+    if code == 0x7F:
+        return _CHECKER
+    return chr(code)
+
+
+class Video:
+    """The screen: video RAM in ``memory`` at 3C00h, rendered on demand.
+
+    ``lowercase`` models the lowercase modification (an eighth video RAM chip):
+    bytes are stored as written and 60h-7Fh show lowercase letters.
+    ``wide`` is the 32-column mode, set through port FFh.
+    """
+
+    def __init__(self, memory: bytearray, lowercase: bool = False) -> None:
+        self.memory = memory
+        self.lowercase = lowercase
+        self.gate = bytes(range(256)) if lowercase else stock_gate()
+        self.wide = False
+        # The dots of the screen, 0 dark and 1 lit, shape (192, 384); frontends
+        # scale and colour it. Updated by render().
+        self.screen = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)
+        self.changed_cells: list[int] = []  # video offsets redrawn by the last render()
+        self._atlas = cell_atlas()
+        self._atlas_wide = np.repeat(self._atlas, 2, axis=2)  # (256, 12, 12)
+        self._shown = None  # bytes of video RAM last drawn, and the mode
+        self._shown_wide = False
+
+    # -- video RAM -----------------------------------------------------------
+    def vram(self) -> bytes:
+        """The 1024 bytes of video RAM."""
+        return bytes(self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE])
+
+    def store(self, offset: int, value: int) -> None:
+        """Store a byte as a CPU write would (through the bit-6 gate)."""
+        self.memory[VIDEO_RAM + offset] = self.gate[value & 0xFF]
+
+    def poke_text(self, offset: int, text: str) -> None:
+        """Write ASCII text into video RAM at ``offset`` (through the gate)."""
+        for i, ch in enumerate(text.encode("ascii")):
+            self.store(offset + i, ch)
+
+    def clear(self) -> None:
+        """Fill video RAM with spaces."""
+        self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE] = b" " * VIDEO_SIZE
+
+    # -- pictures ------------------------------------------------------------
+    def render(self) -> np.ndarray:
+        """Bring :attr:`screen` up to date with video RAM and return it.
+
+        Only cells whose byte changed since the last call are redrawn (all of
+        them after a change of column mode); their offsets are left in
+        :attr:`changed_cells` for a frontend that blits cell by cell.
+        """
+        data = self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE]
+        wide = self.wide
+        if data == self._shown and wide == self._shown_wide:
+            self.changed_cells = []
+            return self.screen
+        codes = np.frombuffer(bytes(data), dtype=np.uint8)
+        if self._shown is None or wide != self._shown_wide:
+            changed = np.arange(VIDEO_SIZE)
+        else:
+            changed = np.flatnonzero(codes != np.frombuffer(self._shown, dtype=np.uint8))
+        if wide:
+            changed = changed[(changed & 1) == 0]
+        if len(changed) > 48:
+            self._draw_all(codes, wide)
+        else:
+            screen = self.screen
+            atlas = self._atlas_wide if wide else self._atlas
+            cw = CELL_WIDTH * 2 if wide else CELL_WIDTH
+            for offset in changed.tolist():
+                row, col = divmod(offset, COLUMNS)
+                x = (col >> 1) * cw if wide else col * cw
+                y = row * CELL_HEIGHT
+                screen[y:y + CELL_HEIGHT, x:x + cw] = atlas[codes[offset]]
+        self.changed_cells = changed.tolist()
+        self._shown = bytes(data)
+        self._shown_wide = wide
+        return self.screen
+
+    def _draw_all(self, codes: np.ndarray, wide: bool) -> None:
+        if wide:
+            cells = self._atlas_wide[codes.reshape(ROWS, COLUMNS)[:, ::2]]
+        else:
+            cells = self._atlas[codes.reshape(ROWS, COLUMNS)]
+        # (rows, cols, 12, w) -> (rows, 12, cols, w) -> (192, 384)
+        self.screen[:] = cells.transpose(0, 2, 1, 3).reshape(HEIGHT, WIDTH)
+
+    def screen_text(self) -> str:
+        """The screen as 16 lines of text joined by newlines.
+
+        Each line has 64 characters (32 in 32-column mode); block graphics are
+        Unicode sextants and the arrows 5Bh-5Eh are the Unicode arrows.
+        """
+        data = self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE]
+        step = 2 if self.wide else 1
+        lines = []
+        for row in range(ROWS):
+            line = data[row * COLUMNS:(row + 1) * COLUMNS:step]
+            lines.append("".join(char_text(c) for c in line))
+        return "\n".join(lines)
+
+    def image(self, scale: int = 1, fg: tuple[int, int, int] = (255, 255, 255),
+              bg: tuple[int, int, int] = (0, 0, 0)):
+        """The screen as a Pillow RGB image, each dot ``scale`` x ``scale`` pixels."""
+        from PIL import Image
+
+        dots = self.render()
+        if scale > 1:
+            dots = np.repeat(np.repeat(dots, scale, axis=0), scale, axis=1)
+        palette = np.array([bg, fg], dtype=np.uint8)
+        return Image.fromarray(palette[dots], "RGB")
+
+    def screenshot(self, path: str | os.PathLike, scale: int = 1,
+                   fg: tuple[int, int, int] = (255, 255, 255),
+                   bg: tuple[int, int, int] = (0, 0, 0)) -> None:
+        """Write the screen to a PNG file (384x192 dots times ``scale``)."""
+        self.image(scale, fg, bg).save(os.fspath(path), format="PNG")
+
+    # -- save states ---------------------------------------------------------
+    def get_state(self) -> dict:
+        return {"wide": self.wide}
+
+    def set_state(self, state: dict) -> None:
+        self.wide = bool(state["wide"])
+        self._shown = None
