@@ -1,0 +1,37 @@
+"""Shared test helpers: where the external material in ``../shared`` lives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The project's shared folder: ``$Z80EMU_SHARED`` if set, else ``../shared``
+    beside the repository. It may not exist (a lone clone); callers check and skip.
+    """
+    env = os.environ.get("Z80EMU_SHARED")
+    if env:
+        return Path(env).expanduser().resolve()
+    return REPO_ROOT.parent / "shared"
+
+
+def conformance_dir(name: str) -> Path:
+    """A conformance suite folder, or a skip saying where it was looked for."""
+    path = shared_dir() / "conformance" / name
+    if not path.is_dir():
+        pytest.skip(
+            f"conformance suite {name!r} not found at {path}: the suites live in "
+            f"../shared/conformance beside the repository (or set Z80EMU_SHARED)"
+        )
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared folder (see ``shared_dir``)."""
+    return shared_dir()
