@@ -21,7 +21,7 @@ and one accepted right after LD A,I or LD A,R leaves P/V reset (NMOS).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from z80emu.cpu import _steps
 from z80emu.cpu.codegen import block_source
@@ -263,7 +263,8 @@ class Z80:
             if self.cycles + btmax[pc] > limit:
                 self.step()
             else:
-                self.cycles += blocks[pc](self, mem)
+                t = blocks[pc](self, mem)   # may itself advance cycles before I/O
+                self.cycles += t
         return self.cycles - start
 
     # -- translation -------------------------------------------------------------------

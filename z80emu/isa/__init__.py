@@ -133,7 +133,7 @@ def _field_values(form: Form) -> list[dict[str, str]]:
     letters = [ch for ch in dict.fromkeys(form.bits) if ch not in "01"]
     combos = []
     for values in itertools.product(*(form.fields[ch] for ch in letters)):
-        combos.append(dict(zip(letters, values)))
+        combos.append(dict(zip(letters, values, strict=False)))
     for ch, table in form.fields.items():   # fields that are not opcode bits ({hl})
         if ch not in letters:
             for combo in combos:

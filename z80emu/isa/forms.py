@@ -19,16 +19,17 @@ generator (`z80emu.cpu.codegen`).  Registers are locals (`a f b c d e h l`,
 `N NN D E` are the immediate byte, word, index displacement and relative
 displacement; `RD(addr)`/`WR(addr, v)` and `IN(port)`/`OUT(port, v)` are the bus;
 `pc` is the address after the instruction and `START` its own address; `Q` is
-the flags latch left by the previous instruction; `t += TAKEN` adds the extra T-states
-of a taken branch (from the form's own timing); `RNOW`/`RSET(v)` read and load the refresh register; `T_END` is
-the cycle count when the instruction ends.  Field values are the operand names
+the flags latch left by the previous instruction; `t += TAKEN` adds the extra
+T-states of a taken branch (from the form's own timing); `RNOW`/`RSET(v)` read
+and load the refresh register; `T_END` is the cycle count when the instruction
+ends.  Field values are the operand names
 the assembler and disassembler print, so one table serves all of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
 
 # Operand tables, indexed by the opcode field that selects them.
 R8 = ("B", "C", "D", "E", "H", "L", "(HL)", "A")
@@ -38,8 +39,8 @@ CC = ("NZ", "Z", "NC", "C", "PO", "PE", "P", "M")
 BITS = tuple(str(n) for n in range(8))
 RST = tuple(f"{n * 8:02X}H" for n in range(8))
 
-TFn = Union[int, tuple, Callable[..., Union[int, tuple]]]
-CodeFn = Union[str, Callable[..., str]]
+TFn = int | tuple | Callable[..., int | tuple]
+CodeFn = str | Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,8 @@ MAIN = [
     Form("EI", "11111011", 4, "--------", "cpu.iff1 = cpu.iff2 = 1\ncpu.ei_at = T_END",
          ends_block=True),
     Form("CALL {c},nn", "11ccc100", (17, 10), "--------",
-         lambda c: f"wz = NN\nif {COND[c]}:\n" + "\n".join("    " + s for s in _push("pc").split("\n"))
+         lambda c: f"wz = NN\nif {COND[c]}:\n"
+         + "\n".join("    " + s for s in _push("pc").split("\n"))
          + "\n    pc = NN\n    t += TAKEN", fields={"c": CC}, ends_block=True),
     Form("PUSH {p}", "11pp0101", 11, "--------", "v = {p}\n" + _push("v"), fields={"p": RP2}),
     Form("CALL nn", "11001101", 17, "--------", _push("pc") + "\npc = NN\nwz = NN",
