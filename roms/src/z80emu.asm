@@ -608,15 +608,17 @@ VDEOL:  PUSH    HL              ; erase to the end of the line
         JR      VDFILL
 VDEOS:  PUSH    HL              ; erase to the end of the screen
         LD      DE,VIDEND-1
-VDFILL: LD      (HL),' '        ; spaces from HL to DE
-        LD      A,L
-        CP      E
-        JR      NZ,VDFIL1
-        LD      A,H
-        CP      D
+VDFILL: LD      (HL),' '        ; spaces from HL to DE: one, then LDIR copies it
+        EX      DE,HL
+        OR      A
+        SBC     HL,DE           ; HL = the count less one
         JR      Z,VDFIL2
-VDFIL1: INC     HL
-        JR      VDFILL
+        LD      B,H
+        LD      C,L
+        LD      H,D
+        LD      L,E
+        INC     DE
+        LDIR
 VDFIL2: POP     HL
         JP      VDCUR
 

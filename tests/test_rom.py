@@ -1,0 +1,163 @@
+"""The project's own ROM (built from roms/src) and ROM lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from z80emu.machines.trs80 import TRS80
+from z80emu.roms.lookup import ENV_VAR, KNOWN_ROMS, RomError, find_rom, identify, read_rom
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_rom  # noqa: E402
+
+
+def test_committed_image_equals_a_fresh_build() -> None:
+    image, symbols = build_rom.build()
+    assert len(image) == 0x3000
+    assert build_rom.IMAGE.read_bytes() == image, "run tools/build_rom.py"
+
+
+def test_build_tool_check_mode() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_rom.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_entry_points_at_level2_addresses() -> None:
+    _, symbols = build_rom.build()
+    for label, address in build_rom.ENTRY_POINTS.items():
+        assert symbols[label] == address
+
+
+def booted(**kwargs) -> TRS80:
+    m = TRS80(**kwargs)
+    m.wait_for("READY", timeout=2.0)
+    return m
+
+
+def lines(m: TRS80) -> list[str]:
+    return [line.rstrip() for line in m.screen_text().splitlines()]
+
+
+def test_boot_banner_and_cursor() -> None:
+    m = booted()
+    assert lines(m)[:4] == ["Z80EMU FREE ROM 0.1", "48K RAM", "READY", "_"]
+    assert m.cpu.im == 1 and m.cpu.iff1  # heartbeat enabled
+    assert m.memory[0x4012] == 0xC3  # the interrupt goes through the RAM vector
+
+
+def test_backspace_break_clear_and_tab() -> None:
+    m = booted()
+    m.type("ABX\bC")
+    m.wait_for("ABC_", timeout=2.0)
+    m.type("\x01")  # BREAK: a new line
+    m.type("\tZ")  # right arrow: next tab stop
+    m.wait_for("        Z_", timeout=2.0)
+    assert "ABC" in lines(m)[3]
+    m.type("\x1f")  # CLEAR
+    m.run(seconds=0.2)
+    assert lines(m)[0] == "_" and all(line == "" for line in lines(m)[1:])
+
+
+def test_scrolls_at_the_bottom() -> None:
+    m = booted()
+    text = "".join(f"LINE{i:02d}\r" for i in range(20))
+    m.type(text)
+    m.wait_for("LINE19", timeout=10.0)
+    m.run(seconds=0.2)
+    shown = lines(m)
+    assert shown[-1] == "_"
+    assert shown[-2] == "LINE19"
+    assert shown[0] == "LINE05"
+
+
+def test_display_driver_control_codes() -> None:
+    m = booted()
+    # Call 0033h from a program: home, text, cursor moves, erase to end of line.
+    prog = bytearray()
+    for ch in b"\x1cABCDEF\x18\x18\x1eX\x1d*\x1a\x1a+":
+        prog += bytes([0x3E, ch, 0xCD, 0x33, 0x00])  # LD A,ch; CALL 0033h
+    prog += bytes([0x18, 0xFE])
+    m.poke(0x7000, prog)
+    m.cpu.pc = 0x7000
+    m.run(seconds=0.3)
+    shown = lines(m)
+    assert shown[0] == "*BCDX"
+    assert shown[2] == " +_"
+
+
+def test_32_column_code() -> None:
+    m = booted()
+    prog = bytearray()
+    for ch in b"\x17WIDE":
+        prog += bytes([0x3E, ch, 0xCD, 0x33, 0x00])
+    prog += bytes([0x18, 0xFE])
+    m.poke(0x7000, prog)
+    m.cpu.pc = 0x7000
+    m.run(seconds=0.2)
+    assert m.video.wide and m.peek(0x403D) & 0x08
+    assert "WIDE_" in m.screen_text()
+
+
+def test_lookup_order(tmp_path, monkeypatch) -> None:
+    own = find_rom(None, environ={}, config_dir=None)
+    assert own.known and own.source == "built-in"
+    mine = tmp_path / "mine.rom"
+    mine.write_bytes(bytes(range(256)) * 48)
+    env_rom = find_rom(None, environ={ENV_VAR: str(mine)}, config_dir=None)
+    assert env_rom.source == str(mine) and not env_rom.known
+    assert "unknown ROM" in env_rom.name
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "level2.rom").write_bytes(bytes(0x3000))
+    assert find_rom(None, environ={}, config_dir=config).source.endswith("level2.rom")
+    assert find_rom(mine, environ={ENV_VAR: "x"}, config_dir=config).source == str(mine)
+
+
+def test_level1_rom_is_padded_with_nothing(tmp_path) -> None:
+    level1 = tmp_path / "l1.rom"
+    level1.write_bytes(bytes([0x18, 0xFE]) + bytes(0x1000 - 2))
+    rom = read_rom(level1)
+    assert len(rom.image()) == 0x3000 and rom.image()[0x1000:] == b"\xFF" * 0x2000
+    m = TRS80(rom=level1)
+    m.run(seconds=0.01)
+    assert m.cpu.pc == 0
+
+
+def test_wrong_size_and_missing_rom(tmp_path) -> None:
+    bad = tmp_path / "bad.rom"
+    bad.write_bytes(b"x" * 1000)
+    with pytest.raises(RomError, match=r"bad.rom: 1000 bytes is not a Model I ROM"):
+        read_rom(bad)
+    with pytest.raises(RomError, match="no such ROM file"):
+        read_rom(tmp_path / "nothing.rom")
+    with pytest.raises(RomError):
+        TRS80(rom=bad)
+
+
+def test_known_hashes_are_named() -> None:
+    assert set(KNOWN_ROMS.values()) == {"Level II BASIC v1.2", "Level II BASIC v1.3",
+                                        "Level I BASIC"}
+    fake_l2 = bytes(0x100) + b"R/S L2 BASIC" + bytes(0x3000 - 0x100 - 12)
+    name, known = identify(fake_l2)
+    assert not known and "Level II" in name
+    assert hashlib.md5(fake_l2).hexdigest() in name
+
+
+def test_run_command_reports_the_rom(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from z80emu.run_cmd import run_command
+
+    bad = tmp_path / "short.rom"
+    bad.write_bytes(b"\x00" * 10)
+    result = CliRunner().invoke(run_command, ["--frontend", "headless", "--rom", str(bad)])
+    assert result.exit_code == 1
+    assert "short.rom: 10 bytes is not a Model I ROM" in result.output
