@@ -89,12 +89,11 @@ def find_text(query: str, address: int = 0) -> list[Hit]:
     if not result.ok:
         message = result.errors[0].message.split(" (in ")[0]
         raise RefError(f"'{query}': {message}")
-    entries = [e for e in result._asm.listing if e.encoding is not None]
-    if not entries:
+    found = result.instructions()
+    if not found:
         raise RefError(f"'{query}' is not an instruction")
-    entry = entries[-1]
-    data = bytes(entry.chunk.data[entry.offset:entry.offset + entry.size])
-    return [Hit(entry.encoding, data, address)]
+    _, data, enc = found[-1]
+    return [Hit(enc, data, address)]
 
 
 def find_bytes(data: bytes, address: int = 0) -> list[Hit]:

@@ -328,6 +328,7 @@ class Assembler:
                     self.error(e.column, e.message)
 
     def statement(self, line: SourceLine, it) -> None:
+        self.here = self.pc
         tokens = self.lex(line.text)
         label, op, start = self.split(tokens)
         opname = op[VALUE] if op is not None else None
@@ -495,10 +496,7 @@ class Assembler:
         count = self.value_now(parse_expr(groups[0], end_col), col, name)
         if not 0 <= count <= 0x10000 - self.pc:
             raise _Report(col, f"{name} size out of range: {count} (expected 0..{0x10000 - self.pc})")
-        if len(groups) == 1:  # reserve without emitting bytes: the next byte starts a new chunk
-            self.pc += count
-            return
-        fill_expr, fill_col = parse_expr(groups[1], end_col), groups[1][0][COL]
+        fill_expr, fill_col = (parse_expr(groups[1], end_col), groups[1][0][COL]) if len(groups) > 1 else (0, 0)
 
         def make() -> bytes:
             fill = evaluate(fill_expr, self)

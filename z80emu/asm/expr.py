@@ -2,11 +2,11 @@
 function of the assembler's state, so that constants fold once and symbols
 are looked up at the point of use.
 
-Operators, loosest first (C-like; the word and symbol forms are the same
-operator)::
+Operators, loosest first (the word and symbol forms are the same operator;
+shifts bind like multiplication, as in M-80 and pasmo)::
 
     OR |    XOR ^    AND &    = == EQ  <> != NE    < <= > >= LT LE GT GE
-    SHL << SHR >>    + -    * / MOD %    unary: - + NOT ~ ! HIGH LOW
+    + -    * / MOD % SHL << SHR >>    unary: - + NOT ~ ! HIGH LOW
 
 Comparisons give -1 (all bits set) for true and 0 for false, so that NOT, AND
 and OR combine them as in M-80.  Division truncates toward zero.
@@ -88,8 +88,8 @@ for _names, _prec, _fn in (
     (("<=", "LE"), 5, lambda a, b, c: _bool(a <= b)),
     ((">", "GT"), 5, lambda a, b, c: _bool(a > b)),
     ((">=", "GE"), 5, lambda a, b, c: _bool(a >= b)),
-    (("SHL", "<<"), 6, _shl),
-    (("SHR", ">>"), 6, _shr),
+    (("SHL", "<<"), 8, _shl),
+    (("SHR", ">>"), 8, _shr),
     (("+",), 7, lambda a, b, c: a + b),
     (("-",), 7, lambda a, b, c: a - b),
     (("*",), 8, lambda a, b, c: a * b),

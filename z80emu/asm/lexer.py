@@ -45,8 +45,6 @@ _BINARY = frozenset("01")
 _OCTAL = frozenset("01234567")
 _DECIMAL = frozenset("0123456789")
 _HEX = frozenset("0123456789ABCDEF")
-# Token kinds after which '%' is the modulo operator rather than a binary prefix.
-_VALUE_END = ("num", "id", "str")
 
 
 def parse_number(text: str) -> int:
@@ -80,6 +78,15 @@ def parse_number(text: str) -> int:
     return int(digits, base)
 
 
+def _ends_value(prev: Token, col: int) -> bool:
+    """Whether '%' at ``col`` follows a value (so is MOD) rather than starting a
+    binary number: after a number, string or ')' always; after a name only when
+    written against it ('X%10'), since in 'EQU %1010' or 'AND %1' it is binary."""
+    if prev[0] in ("num", "str") or prev[1] == ")":
+        return True
+    return prev[0] == "id" and prev[2] + len(prev[1]) == col
+
+
 def _string_value(text: str) -> str:
     quote = text[0]
     return text[1:-1].replace(quote + quote, quote)
@@ -106,7 +113,7 @@ def tokenize(line: str) -> list[Token]:
         if kind == "id" or kind == "afp":
             append(("id", text, col, text.upper()))
         elif kind == "num":
-            if text[0] == "%" and tokens and (tokens[-1][0] in _VALUE_END or tokens[-1][1] == ")"):
+            if text[0] == "%" and tokens and _ends_value(tokens[-1], col):
                 # After a value '%' is the modulo operator: 'X%10' is X mod 10.
                 append(("op", "%", col, "%"))
                 text, col = text[1:], col + 1

@@ -13,6 +13,7 @@ from ..formats import Segment, merge_segments
 from ..formats.cas import write_system_cas
 from ..formats.cmd import write_cmd
 from ..formats.ihex import write_ihex
+from ..isa import Encoding
 from .core import Assembler, AsmError
 
 FORMATS = ("bin", "hex", "cmd", "cas")
@@ -48,6 +49,11 @@ class Assembly:
         self.symbols: dict[str, int] = {
             asm.display.get(k, k): v for k, v in asm.symbols.items() if type(v) is int and not k.startswith("??")
         }
+
+    def instructions(self) -> list[tuple[int, bytes, Encoding]]:
+        """Every assembled instruction as (address, bytes, encoding), in source order."""
+        return [(e.address, bytes(e.chunk.data[e.offset:e.offset + e.size]), e.encoding)
+                for e in self._asm.listing if e.encoding is not None and e.chunk is not None]
 
     @property
     def ok(self) -> bool:
@@ -138,6 +144,9 @@ def write_atomic(path: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException:
         try:
