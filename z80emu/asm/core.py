@@ -128,6 +128,7 @@ DIRECTIVES = (DATA_BYTE | DATA_WORD | DATA_SPACE | SYMBOL_DEFINERS | CONDITIONAL
               | {"ORG", "END", "INCLUDE", "INCBIN", "ENDM", "LOCAL"})
 MAX_NESTING = 64
 
+_NAME = re.compile(r"[A-Za-z_.@?][A-Za-z0-9_.@?]*")
 _MACRO_WORDS = re.compile(r"""[Aa][Ff]'|'(?:[^']|'')*'|"(?:[^"]|"")*"|;.*|[A-Za-z_.@?][A-Za-z0-9_.@?]*""")
 
 
@@ -210,6 +211,8 @@ class Assembler:
 
     def _resolve(self, key: str, d: _Deferred) -> int:
         if d.busy:
+            if not self.final:  # settled (and reported once, at the EQU) after pass 1
+                raise Undefined(key, d.column)
             raise ExprError(d.column, f"circular definition of '{self.display.get(key, key)}'")
         saved = self.scope, self.here
         self.scope, self.here = d.scope, d.here
@@ -236,13 +239,18 @@ class Assembler:
         if redefinable:
             self.redefinable.add(key)
 
+    def spelling(self, u: Undefined) -> str:
+        """The name of an undefined symbol as written at its column of the current line."""
+        m = _NAME.match(self.line.text, u.column)
+        return m.group() if m else self.display.get(u.name, u.name)
+
     def value_now(self, expr: Expr, column: int, what: str) -> int:
         """Evaluate an expression whose value is needed during pass 1."""
         try:
             return evaluate(expr, self)
         except Undefined as u:
             raise _Report(u.column, f"{what} needs a value defined before this line; "
-                                    f"'{self.display.get(u.name, u.name)}' is not (yet) defined") from None
+                                    f"'{self.spelling(u)}' is not (yet) defined") from None
 
     # --- output --------------------------------------------------------------
 
@@ -372,7 +380,11 @@ class Assembler:
         for g in groups:
             if not g:
                 raise _Report(op[COL] if not operands else end_col, f"missing operand for {mnemonic}")
-            operands.append(encoder.parse_operand(g, end_col))
+            try:
+                operands.append(encoder.parse_operand(g, end_col))
+            except encoder.MatchError:
+                first = operands[0].shape if operands and operands[0].expr is None else None
+                raise _Report(g[0][COL], encoder.expected_forms(mnemonic, len(groups), first)) from None
         try:
             form, exprs, columns = encoder.match(mnemonic, operands)
         except encoder.MatchError as m:
@@ -730,7 +742,7 @@ class Assembler:
             try:
                 data = fix.maker()
             except Undefined as u:
-                self.error(u.column, f"undefined symbol '{self.display.get(u.name, u.name)}'")
+                self.error(u.column, f"undefined symbol '{self.spelling(u)}'")
                 continue
             except (_Report, ExprError) as r:
                 self.error(r.column, r.message)
@@ -746,7 +758,7 @@ class Assembler:
                 else:
                     self.entry = value
             except Undefined as u:
-                self.error(u.column, f"undefined symbol '{self.display.get(u.name, u.name)}'")
+                self.error(u.column, f"undefined symbol '{self.spelling(u)}'")
             except ExprError as e:
                 self.error(e.column, e.message)
         self.check_overlaps()
@@ -755,7 +767,8 @@ class Assembler:
         try:
             self._resolve(key, d)
         except Undefined as u:
-            self.error(u.column, f"undefined symbol '{self.display.get(u.name, u.name)}'", d.line)
+            self.line = d.line
+            self.error(u.column, f"undefined symbol '{self.spelling(u)}'", d.line)
             self.symbols[key] = 0
         except ExprError as e:
             self.error(e.column, e.message, d.line)

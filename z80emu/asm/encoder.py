@@ -16,7 +16,7 @@ from itertools import product
 
 from ..isa import ENCODINGS, Encoding
 from .expr import Expr, parse_expr
-from .lexer import COL, KIND, VALUE, Token
+from .lexer import COL, KIND, TEXT, VALUE, Token
 
 VALUE_SHAPE = "#"
 MEMORY_SHAPE = "(#)"
@@ -146,28 +146,40 @@ def _matching_paren(tokens: list[Token]) -> int:
     return -1
 
 
+def _no_registers(tokens: list[Token]) -> list[Token]:
+    """Refuse a register name inside an expression ('(DE+1)', 'A*2')."""
+    names = index().names
+    for tok in tokens:
+        if tok[KIND] == "id" and tok[VALUE] in names:
+            raise MatchError(f"register {tok[TEXT]} cannot be part of an expression")
+    return tokens
+
+
 def parse_operand(tokens: list[Token], end_col: int) -> Operand:
     """Read one operand's tokens into an :class:`Operand`.
 
-    Raises ``ExprError`` when an expression inside it is malformed.
+    Raises ``ExprError`` when an expression inside it is malformed and
+    :class:`MatchError` when it mixes a register into an expression.
     """
     first = tokens[0]
     col = first[COL]
     if len(tokens) == 1 and first[KIND] == "id":
         reg = _register_name(first[VALUE])
         if reg is not None:
-            alt = None if reg == "AF'" else parse_expr(tokens, end_col)
-            return Operand(reg, None, col, VALUE_SHAPE if alt is not None else None, alt)
+            # 'XL' may be a register synonym or a symbol; a real register name is never a symbol.
+            if first[VALUE] in index().names:
+                return Operand(reg, None, col)
+            return Operand(reg, None, col, VALUE_SHAPE, parse_expr(tokens, end_col))
     if first[KIND] == "op" and first[VALUE] == "(" and _matching_paren(tokens) == len(tokens) - 1:
         inner = tokens[1:-1]
         close_col = tokens[-1][COL]
         if len(inner) == 1 and inner[0][KIND] == "id" and inner[0][VALUE] in index().indirect:
-            return Operand(f"({inner[0][VALUE]})", None, col, MEMORY_SHAPE, parse_expr(inner, close_col))
+            return Operand(f"({inner[0][VALUE]})", None, col)
         if (len(inner) > 1 and inner[0][KIND] == "id" and inner[0][VALUE] in ("IX", "IY")
                 and inner[1][KIND] == "op" and inner[1][VALUE] in ("+", "-")):
-            return Operand(f"({inner[0][VALUE]}+#)", parse_expr(inner[1:], close_col), col)
-        return Operand(MEMORY_SHAPE, parse_expr(inner, close_col), col)
-    return Operand(VALUE_SHAPE, parse_expr(tokens, end_col), col)
+            return Operand(f"({inner[0][VALUE]}+#)", parse_expr(_no_registers(inner[1:]), close_col), col)
+        return Operand(MEMORY_SHAPE, parse_expr(_no_registers(inner), close_col), col)
+    return Operand(VALUE_SHAPE, parse_expr(_no_registers(tokens), end_col), col)
 
 
 def _candidate_keys(mnemonic: str, operands: list[Operand]):
@@ -206,18 +218,24 @@ def match(mnemonic: str, operands: list[Operand]) -> tuple[Form, list[Expr | Non
             form = idx.forms.get(key)
             if form is not None:
                 return form, exprs, [op.column for op in ops]
-    raise MatchError(_no_match_message(mnemonic, operands), 0 if operands else None)
+    first = operands[0].shape if operands and operands[0].expr is None else None
+    raise MatchError(expected_forms(mnemonic, len(operands), first), 0 if operands else None)
 
 
-def _no_match_message(mnemonic: str, operands: list[Operand]) -> str:
+def expected_forms(mnemonic: str, count: int, first: str | None = None) -> str:
+    """The error message for operands that fit no form: the forms that exist,
+    narrowed to those starting with the register ``first`` when there are any."""
+    mnemonic = MNEMONIC_SYNONYMS.get(mnemonic, mnemonic)
     texts = index().by_mnemonic.get(mnemonic, [])
-    wanted = [t for t in texts if (t.count(",") + 1 if " " in t else 0) == len(operands)]
+    wanted = [t for t in texts if (t.count(",") + 1 if " " in t else 0) == count]
+    narrowed = [t for t in wanted if t.partition(" ")[2].split(",")[0] == first]
+    wanted = narrowed or wanted
     if not texts:
         return f"unknown instruction {mnemonic}"
     if not wanted:
         counts = sorted({t.count(",") + 1 if " " in t else 0 for t in texts})
         takes = " or ".join(str(c) for c in counts)
-        return f"{mnemonic} takes {takes} operand{'s' if counts != [1] else ''}, not {len(operands)}"
+        return f"{mnemonic} takes {takes} operand{'s' if counts != [1] else ''}, not {count}"
     shown = ", ".join(wanted[:12]) + (", ..." if len(wanted) > 12 else "")
     return f"invalid operands for {mnemonic}; expected one of: {shown}"
 

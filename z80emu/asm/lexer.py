@@ -64,14 +64,14 @@ def parse_number(text: str) -> int:
         digits, base, name = upper[2:], 16, "hexadecimal"
     elif last == "H":
         digits, base, name = upper[:-1], 16, "hexadecimal"
-    elif last == "B" and set(upper[:-1]) <= _BINARY and len(upper) > 1:
+    elif upper.startswith("0B") and len(upper) > 2 and set(upper[2:]) <= _BINARY:
+        digits, base, name = upper[2:], 2, "binary"
+    elif last == "B":
         digits, base, name = upper[:-1], 2, "binary"
     elif last in "OQ":
         digits, base, name = upper[:-1], 8, "octal"
-    elif last == "D" and len(upper) > 1 and set(upper[:-1]) <= _DECIMAL:
+    elif last == "D":
         digits = upper[:-1]
-    elif upper.startswith("0B") and len(upper) > 2 and set(upper[2:]) <= _BINARY:
-        digits, base, name = upper[2:], 2, "binary"
     allowed = {16: _HEX, 10: _DECIMAL, 8: _OCTAL, 2: _BINARY}[base]
     if not digits or not set(digits) <= allowed:
         raise ValueError(f"malformed {name} number '{text}'")
