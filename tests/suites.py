@@ -29,7 +29,7 @@ def run_translated(cpu: Z80) -> int:
                           read_hook=(cpu.rlo, cpu.rhi) if cpu.rhook else None)
     namespace = dict(TABLES)
     exec(compile(src, "<block>", "exec"), namespace)  # noqa: S102
-    t = namespace["block"](cpu, cpu.memory)
+    t = namespace["block"](cpu, cpu.memory, 1 << 30)
     cpu.cycles += t
     return t
 

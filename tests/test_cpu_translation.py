@@ -112,3 +112,42 @@ def test_hooks_see_the_same_accesses_both_ways(seed: int) -> None:
         steps.step()
     assert logs[0] == logs[1]
     assert state(blocks) == state(steps)
+
+
+def _loop_programs() -> dict[str, bytes]:
+    from z80emu import bench
+    progs = {
+        # DJNZ inner loop inside a 16-bit outer loop, with a flag-reading SCF
+        "djnz": code(("LD DE,nn", {"nn": 40}), ("LD B,n", {"n": 30}), "INC A", "SCF", "RLA",
+                     ("DJNZ e", {"e": -5}), "DEC DE", "LD A,D", "OR E",
+                     ("JR NZ,e", {"e": -13}), "HALT"),
+        # LDIR and CPIR looping on themselves, then a loop that rewrites its own operand
+        "blocks": code(("LD HL,nn", {"nn": 0}), ("LD DE,nn", {"nn": 0x8000}),
+                       ("LD BC,nn", {"nn": 700}), "LDIR", ("LD HL,nn", {"nn": 0x8000}),
+                       ("LD BC,nn", {"nn": 700}), ("LD A,n", {"n": 0x76}), "CPIR",
+                       ("LD A,n", {"n": 0}), "INC A", ("LD (nn),A", {"nn": 0x11A}),
+                       ("CP n", {"n": 200}), ("JR NZ,e", {"e": -10}), "HALT"),
+    }
+    for name in ("mix", "sieve"):
+        progs[name] = bench.WORKLOADS[name].image(1)
+    return progs
+
+
+@pytest.mark.parametrize("name", ["djnz", "blocks", "mix", "sieve"])
+def test_looping_traces_agree_with_single_steps(name: str) -> None:
+    progs = _loop_programs()
+    memory = bytearray(0x10000)
+    memory[0x100:0x100 + len(progs[name])] = progs[name]
+    rng = random.Random(name)
+    blocks, steps = twin(bytes(memory), 7)
+    for cpu in (blocks, steps):
+        cpu.pc, cpu.sp = 0x100, 0xF000
+    for _ in range(30):
+        budget = rng.choice((3, 50, 700, 5000, 40_000))
+        blocks.run(budget)
+        target = steps.cycles + budget
+        while steps.cycles < target:
+            steps.step()
+        assert state(blocks) == state(steps), f"{name}: cycle {blocks.cycles}"
+        if blocks.halted:
+            break

@@ -169,7 +169,11 @@ def step_source(enc: Encoding, name: str) -> str:
     return f"def {name}(cpu, mem):\n" + "".join(f"    {b}\n" for b in body)
 
 
-# -- a straight run of instructions, translated with everything known -----------
+# -- traces: straight runs through predictable jumps, translated whole ----------
+
+CONDITIONS = {"NZ", "Z", "NC", "C", "PO", "PE", "P", "M"}
+REPEATS = {"LDIR", "LDDR", "CPIR", "CPDR"}
+
 
 def _literal_operands(enc: Encoding, data: bytes) -> dict[str, int]:
     """Operand values of `enc` from its instruction bytes."""
@@ -184,47 +188,122 @@ def _literal_operands(enc: Encoding, data: bytes) -> dict[str, int]:
     return values
 
 
-def block_source(instrs: list[tuple[int, Encoding, bytes]], *,
-                 wlimit: int = 0, read_hook: tuple[int, int] | None = None) -> tuple[str, int]:
-    """Source of `def block(cpu, mem, ...)` running `instrs` (address, encoding, bytes).
+def predict(addr: int, enc: Encoding, data: bytes) -> int | None:
+    """Where a trace goes on after a control instruction, or None to stop there.
 
-    Returns the source and the most T-states the block can take.  The function
-    returns the T-states it used; it stops early, with every register stored,
-    after an instruction whose write lands on translated code.
+    Unconditional jumps, calls and RSTs are followed; a conditional jump is
+    expected to go backwards (a loop) when its target is behind it and to fall
+    through otherwise; a conditional call or return is expected not to happen;
+    a repeating LDIR/LDDR/CPIR/CPDR is expected to repeat.  Anything else that
+    ends a block (RET, JP (HL), I/O, EI, DI, HALT...) stops the trace.
     """
-    all_code = "\n".join(enc.code for _, enc, _ in instrs)
+    nxt = (addr + enc.length) & 0xFFFF
+    if not enc.ends_block:
+        return nxt
+    ops = _literal_operands(enc, data)
+    conditional = bool(enc.operands) and enc.operands[0] in CONDITIONS
+    if enc.mnemonic in ("JR", "DJNZ"):
+        target = (nxt + ops["E"]) & 0xFFFF
+    elif enc.mnemonic in ("JP", "CALL") and "NN" in ops:
+        target = ops["NN"]
+    elif enc.mnemonic == "RST":
+        target = int(enc.operands[0][:2], 16)
+    elif enc.mnemonic == "RET" and conditional:
+        return nxt
+    elif enc.mnemonic in REPEATS:
+        return addr
+    else:
+        return None
+    if enc.mnemonic == "DJNZ" or (conditional and enc.mnemonic in ("JR", "JP")):
+        return target if target <= addr else nxt
+    if conditional:          # CALL cc
+        return nxt
+    return target
+
+
+def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, int | None]]:
+    """Decode a trace from pc: [(address, encoding, bytes, followed address)].
+
+    `fetch(addr, n)` returns n bytes of memory.  The trace stops at an
+    instruction it cannot follow, at one that leads back into the trace (a loop
+    when it leads to the start), or after `limit` instructions.
+    """
+    from z80emu.isa import decode
+
+    out, seen, addr = [], set(), pc
+    for _ in range(limit):
+        head = fetch(addr, 4)
+        enc = decode(head)
+        data = head[:enc.length]
+        follow = predict(addr, enc, data)
+        seen.add(addr)
+        out.append((addr, enc, data, follow))
+        if follow is None or follow in seen:
+            break
+        addr = follow
+    return out
+
+
+def block_source(instrs, *, wlimit: int = 0,
+                 read_hook: tuple[int, int] | None = None) -> tuple[str, int]:
+    """Source of `def block(cpu, mem, budget)` running a trace from `trace()`.
+
+    Items may also be (address, encoding, bytes) for a trace that stops after
+    its last instruction.  Returns the source and the most T-states one pass of
+    the trace can take.  The function returns the T-states it used; it leaves
+    (with every register stored) where execution departs from the trace, after
+    an instruction whose write lands on translated code, and -- in a trace that
+    loops to its start -- before a pass that might not fit in `budget`.
+    """
+    instrs = [tuple(i) + (None,) * (4 - len(i)) for i in instrs]
+    start = instrs[0][0]
+    looping = instrs[-1][3] == start
+    all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
     used = regs_used(all_code)
     assigned = regs_set(all_code)
-    body = [f"{r} = cpu.{r}" for r in used]
-    body.append("r = cpu.r")
+    branches = "TAKEN" in all_code
+    ind = "    " if looping else ""
+    head = [f"{x} = cpu.{x}" for x in used] + ["r = cpu.r"]
+    if branches:
+        head.append("t = 0")
+    if looping:
+        head += ["tt = 0", "q = cpu.q"]
     has_write = "WR(" in all_code
     if has_write:
-        body.append("smc = 0")
-    tsum = 0          # T-states before the current instruction
-    tadjust = 0       # T-states already added to cpu.cycles inside the block
-    m1 = 0            # opcode fetches since R was last loaded
-    prev_flags = None  # did the previous instruction change the flags?
+        head.append("smc = 0")
+    body: list[str] = []
+    tsum = 0          # T-states of this pass so far, branches not taken
+    m1 = 0            # opcode fetches since R was last brought up to date
+    prev_flags = None
     tmax = 0
-    last = len(instrs) - 1
+    io_pre = None
 
-    def epilogue(pc_expr: str, tstates: str) -> list[str]:
+    def spent() -> str:
+        parts = [str(tsum)] + (["t"] if branches else []) + (["tt"] if looping else [])
+        return " + ".join(parts)
+
+    def epilogue(pc_expr: str) -> list[str]:
         out = [f"cpu.{x} = {x}" for x in assigned]
         out.append(f"cpu.pc = {pc_expr}")
         out.append(f"cpu.r = (r & 0x80) | ((r + {m1}) & 0x7F)")
-        out.append("cpu.q = f" if prev_flags else "cpu.q = 0")
-        out.append(f"return {tstates}")
+        if prev_flags is None:
+            out.append("cpu.q = q" if looping else "pass")
+        else:
+            out.append("cpu.q = f" if prev_flags else "cpu.q = 0")
+        out.append(f"return {spent()}")
         return out
 
-    for index, (addr, enc, data) in enumerate(instrs):
+    for index, (addr, enc, data, follow) in enumerate(instrs):
         code = enc.code
         nxt = (addr + enc.length) & 0xFFFF
         m1 += m1_count(enc)
-        t_here = enc.tstates[-1]
         body.append(f"# {addr:04X}  {enc.text}")
         if enc.is_prefix_only:
             tsum += 4
             tmax += 4
             prev_flags = False
+            if index == len(instrs) - 1:
+                body += epilogue(str(nxt))
             continue
         for name, value in _literal_operands(enc, data).items():
             code = re.sub(rf"\b{name}\b", str(value), code)
@@ -232,21 +311,19 @@ def block_source(instrs: list[tuple[int, Encoding, bytes]], *,
         if re.search(r"\bpc\b", code):
             body.append(f"pc = {nxt}")
         if "IN(" in code or "OUT(" in code:
-            body.append(f"cpu.cycles += {tsum - tadjust}")
-            tadjust = tsum
+            io_pre = spent()
+            body.append(f"cpu.cycles += {io_pre}")
         if re.search(r"\bQ\b", code):
             if prev_flags is None:
-                q_expr = "cpu.q"
+                q_expr = "q" if looping else "cpu.q"
             else:
                 q_expr = "f" if prev_flags else "0"
             code = re.sub(r"\bQ\b", q_expr, code)
-        conditional = "TAKEN" in code
-        if conditional:
-            if index != last:
-                raise ValueError(f"{enc.text}: a conditional instruction must end a block")
-            body.append(f"t = {tsum + t_here - tadjust}")
-            code = code.replace("TAKEN", str(enc.tstates[0] - t_here))
-        code = code.replace("T_END", f"(cpu.cycles + {tsum + t_here - tadjust})")
+        t_here = enc.tstates[-1]
+        code = code.replace("TAKEN", str(enc.tstates[0] - t_here))
+        tsum += t_here
+        end_expr = spent() if io_pre is None else f"{spent()} - ({io_pre})"
+        code = code.replace("T_END", f"(cpu.cycles + {end_expr})")
         code = code.replace("RNOW", f"((r & 0x80) | ((r + {m1}) & 0x7F))")
         code = _subst_calls(code, "IN", lambda a: f"cpu.io_read({a[0]})")
 
@@ -278,18 +355,34 @@ def block_source(instrs: list[tuple[int, Encoding, bytes]], *,
         body += [ln for ln in lines if ln.strip()]
         if r_set:
             m1 = 0
-        tsum += t_here
         tmax += enc.tstates[0]
         prev_flags = enc.flags_changed
-        if "WR(" in enc.code and index != last:
+        last = index == len(instrs) - 1
+        if "WR(" in enc.code and not last:
+            target = "pc" if re.search(r"\bpc\b", code) else str(nxt)
             body.append("if smc:")
-            body += ["    " + ln for ln in epilogue(str(nxt), str(tsum - tadjust))]
-    last_enc = instrs[-1][1]
-    last_addr = instrs[-1][0]
-    pc_expr = "pc" if re.search(r"\bpc\b", last_enc.code) else str(
-        (last_addr + last_enc.length) & 0xFFFF)
-    conditional = "TAKEN" in last_enc.code
-    body += epilogue(pc_expr, "t" if conditional else str(tsum - tadjust))
+            body += ["    " + ln for ln in epilogue(target)]
+        if follow is not None and enc.ends_block and not (last and not looping):
+            unconditional = (enc.mnemonic in ("JR", "JP", "CALL", "RST")
+                             and not (enc.operands and enc.operands[0] in CONDITIONS))
+            if not unconditional:
+                body.append(f"if pc != {follow}:")
+                body += ["    " + ln for ln in epilogue("pc")]
+        if last:
+            if looping:
+                body.append(f"tt += {tsum}" + (" + t" if branches else ""))
+                if branches:
+                    body.append("t = 0")
+                body.append(f"r = (r & 0x80) | ((r + {m1}) & 0x7F)")
+                body.append("q = f" if prev_flags else "q = 0")
+                m1 = 0
+                saved, tsum = tsum, 0
+                body.append(f"if tt + {tmax} > budget:")
+                body += ["    " + ln for ln in epilogue(str(start))]
+                tsum = saved
+            else:
+                pc_expr = "pc" if re.search(r"\bpc\b", code) else str(nxt)
+                body += epilogue(pc_expr)
     tables = [n for n in ("SZ53", "SZ53P", "PARITY", "INCF", "DECF", "ADDF", "ADCF", "SUBF",
                           "SBCF", "CPF") if re.search(rf"\b{n}\b", all_code)]
     prologue = ["codemap = cpu.codemap"] if has_write else []
@@ -298,5 +391,9 @@ def block_source(instrs: list[tuple[int, Encoding, bytes]], *,
     if read_hook is not None and "RD(" in all_code:
         prologue.append("rhook = cpu.rhook")
     args = "".join(f", {n}={n}" for n in tables)
-    src = f"def block(cpu, mem{args}):\n" + "".join(f"    {b}\n" for b in prologue + body)
+    lines = prologue + head
+    if looping:
+        lines.append("while True:")
+    lines += [ind + ln for ln in body]
+    src = f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {b}\n" for b in lines)
     return src, tmax

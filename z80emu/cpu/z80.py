@@ -24,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from z80emu.cpu import _steps
-from z80emu.cpu.codegen import block_source
+from z80emu.cpu.codegen import block_source, trace
 from z80emu.cpu.tables import TABLES
-from z80emu.isa import decode
 
 MAX_BLOCK = 48        # instructions translated into one function at most
 NO_HOOK = 0x10000     # a read-hook bound no address reaches
@@ -52,7 +51,7 @@ class Z80:
     __slots__ = (
         "a", "f", "b", "c", "d", "e", "h", "l", "i", "r",
         "sp", "pc", "ix", "iy", "wz", "af_", "bc_", "de_", "hl_",
-        "q", "iff1", "iff2", "im", "halted", "cycles", "ei_at", "ldair_at",
+        "q", "iff1", "iff2", "im", "_halted", "cycles", "ei_at", "ldair_at",
         "io_read", "io_write", "whook", "wlimit", "rhook", "rlo", "rhi", "codemap",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
         "_blocks", "_btmax", "_bepoch", "_bsize", "_bcode", "_covers", "_epoch",
@@ -92,7 +91,8 @@ class Z80:
         self.i = self.r = 0
         self.pc = self.wz = 0
         self.q = 0
-        self.iff1 = self.iff2 = self.im = self.halted = 0
+        self.iff1 = self.iff2 = self.im = 0
+        self._halted = 0
         self.ei_at = self.ldair_at = -1
         self._int_line = False
         self._irq_data: int | None = None
@@ -157,6 +157,20 @@ class Z80:
     # -- interrupts --------------------------------------------------------------------
 
     @property
+    def halted(self) -> int:
+        """1 while the CPU idles after HALT, until an interrupt (PC is past the HALT)."""
+        return self._halted
+
+    @halted.setter
+    def halted(self, value: int) -> None:
+        self._halted = int(bool(value))
+        self._update_pending()
+
+    def _update_pending(self) -> None:
+        self._pending = bool(self._int_line or self._nmi or self._irq_data is not None
+                             or self._halted)
+
+    @property
     def int_line(self) -> bool:
         """The level-triggered /INT line: held by a device until it is serviced."""
         return self._int_line
@@ -164,7 +178,7 @@ class Z80:
     @int_line.setter
     def int_line(self, level: bool) -> None:
         self._int_line = bool(level)
-        self._pending = self._int_line or self._nmi or self._irq_data is not None
+        self._update_pending()
 
     def irq(self, data: int = 0xFF) -> None:
         """Request one maskable interrupt with `data` on the bus (RST 38h by default)."""
@@ -186,22 +200,22 @@ class Z80:
         """Accept a pending interrupt if one can be taken now; its T-states, else 0."""
         if self._nmi:
             self._nmi = False
-            self._pending = self._int_line or self._irq_data is not None
             self.halted = 0
             self.iff1 = 0
             self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
             self._push(self.pc)
             self.pc = self.wz = 0x66
             return 11
+        if not (self._int_line or self._irq_data is not None):
+            return 0
         if not self.iff1 or self.cycles == self.ei_at:
             return 0
         data = self._irq_data if self._irq_data is not None else 0xFF
         self._irq_data = None
-        self._pending = self._int_line
         if self.cycles == self.ldair_at:
             self.f &= 0xFB     # LD A,I / LD A,R interrupted: P/V reads as 0 (NMOS)
-        self.halted = 0
         self.iff1 = self.iff2 = 0
+        self.halted = 0
         self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
         self.q = 0
         self._push(self.pc)
@@ -229,7 +243,7 @@ class Z80:
                 self.cycles += t
                 return t
         self.r = (self.r & 0x80) | ((self.r + 1) & 0x7F)
-        if self.halted:
+        if self._halted:
             self.cycles += 4
             return 4
         mem = self._mem
@@ -239,33 +253,45 @@ class Z80:
 
     def run(self, tstates: int) -> int:
         """Run whole instructions until at least `tstates` T-states have passed."""
-        start = self.cycles
+        start = cyc = self.cycles
         limit = start + tstates
         mem = self._mem
         blocks, btmax, bepoch = self._blocks, self._btmax, self._bepoch
         self._epoch += 1
         epoch = self._epoch
-        while self.cycles < limit:
+        while cyc < limit:
             if self._pending:
-                t = self._interrupt()
-                if t:
-                    self.cycles += t
+                self.cycles = cyc
+                if self._idle_or_interrupt(limit):
+                    cyc = self.cycles
                     continue
-            if self.halted:
-                # Idle in 4-T NOP cycles up to the limit (R keeps counting).
-                n = (limit - self.cycles + 3) >> 2
-                self.r = (self.r & 0x80) | ((self.r + n) & 0x7F)
-                self.cycles += n << 2
-                break
             pc = self.pc
             if bepoch[pc] != epoch:
                 self._prepare(pc, epoch)
-            if self.cycles + btmax[pc] > limit:
-                self.step()
+            self.cycles = cyc
+            if btmax[pc] > limit - cyc:
+                cyc += self.step()
             else:
-                t = blocks[pc](self, mem)   # may itself advance cycles before I/O
-                self.cycles += t
-        return self.cycles - start
+                cyc += blocks[pc](self, mem, limit - cyc)
+        self.cycles = cyc
+        return cyc - start
+
+    def _idle_or_interrupt(self, limit: int) -> bool:
+        """The run loop's slow path: take an interrupt, or idle while halted."""
+        t = self._interrupt()
+        if t:
+            self.cycles += t
+            return True
+        if self._halted:
+            # Idle in 4-T NOP cycles up to the limit (R keeps counting).
+            n = max(0, (limit - self.cycles + 3) >> 2)
+            self.r = (self.r & 0x80) | ((self.r + n) & 0x7F)
+            self.cycles += n << 2
+            return True
+        if self.iff1 and (self._int_line or self._irq_data is not None):
+            self.step()      # held off by EI for one instruction: run just that one
+            return True
+        return False
 
     # -- translation -------------------------------------------------------------------
 
@@ -277,9 +303,10 @@ class Z80:
 
     def _prepare(self, pc: int, epoch: int) -> None:
         """Make sure a current translation starts at pc."""
-        code = self._bcode.get(pc)
-        if code is not None:
-            if self._fetch(pc, len(code)) == code:
+        segments = self._bcode.get(pc)
+        if segments is not None:
+            fetch = self._fetch
+            if all(fetch(addr, len(data)) == data for addr, data in segments):
                 self._bepoch[pc] = epoch
                 return
             self._drop(pc)
@@ -287,18 +314,15 @@ class Z80:
         self._bepoch[pc] = epoch
 
     def _translate(self, pc: int) -> None:
-        instrs = []
-        addr = pc
-        for _ in range(MAX_BLOCK):
-            head = self._fetch(addr, 4)
-            enc = decode(head)
-            instrs.append((addr, enc, head[:enc.length]))
-            addr = (addr + enc.length) & 0xFFFF
-            if enc.ends_block:
-                break
-        code = b"".join(data for _, _, data in instrs)
+        instrs = trace(self._fetch, pc, MAX_BLOCK)
+        segments: list[tuple[int, bytes]] = []
+        for addr, _, data, _ in instrs:
+            if segments and (segments[-1][0] + len(segments[-1][1])) & 0xFFFF == addr:
+                segments[-1] = (segments[-1][0], segments[-1][1] + data)
+            else:
+                segments.append((addr, data))
         hook = (self.rlo, self.rhi) if self.rhook else None
-        key = (pc, code, self.wlimit, hook)
+        key = (pc, tuple(segments), self.wlimit, hook)
         entry = _CACHE.get(key)
         if entry is None:
             src, tmax = block_source(instrs, wlimit=self.wlimit, read_hook=hook)
@@ -306,29 +330,32 @@ class Z80:
             exec(compile(src, f"<z80 block {pc:04X}>", "exec"), namespace)  # noqa: S102
             entry = _CACHE[key] = (namespace["block"], tmax)
         self._blocks[pc], self._btmax[pc] = entry
-        self._bcode[pc] = code
-        self._bsize[pc] = len(code)
+        self._bcode[pc] = segments
         codemap, covers = self.codemap, self._covers
-        for i in range(len(code)):
-            a = (pc + i) & 0xFFFF
-            codemap[a] = min(codemap[a] + 1, 255)
-            covers.setdefault(a, []).append(pc)
+        for addr, data in segments:
+            for i in range(len(data)):
+                a = (addr + i) & 0xFFFF
+                owners = covers.setdefault(a, [])
+                if pc not in owners:
+                    owners.append(pc)
+                    codemap[a] = min(len(owners), 255)
 
     def _drop(self, pc: int) -> None:
-        code = self._bcode.pop(pc, None)
-        if code is None:
+        segments = self._bcode.pop(pc, None)
+        if segments is None:
             return
         self._blocks[pc] = None
         self._bepoch[pc] = 0
         codemap, covers = self.codemap, self._covers
-        for i in range(len(code)):
-            a = (pc + i) & 0xFFFF
-            owners = covers.get(a)
-            if owners and pc in owners:
-                owners.remove(pc)
-                codemap[a] = len(owners) if len(owners) < 255 else 255
-                if not owners:
-                    del covers[a]
+        for addr, data in segments:
+            for i in range(len(data)):
+                a = (addr + i) & 0xFFFF
+                owners = covers.get(a)
+                if owners and pc in owners:
+                    owners.remove(pc)
+                    codemap[a] = min(len(owners), 255)
+                    if not owners:
+                        del covers[a]
 
     def smc(self, addr: int) -> bool:
         """Translated code at addr was written: forget every block that covers it."""
