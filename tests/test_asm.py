@@ -23,8 +23,24 @@ def hexcode(source: str, **kwargs) -> str:
 
 # --- numbers and expressions ----------------------------------------------------
 
-@pytest.mark.parametrize("literal", ["0FFh", "0FFH", "$FF", "0xFF", "0XFF", "%11111111", "11111111b",
-                                     "377o", "377q", "255", "255d", "0b11111111"])
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "0FFh",
+        "0FFH",
+        "$FF",
+        "0xFF",
+        "0XFF",
+        "%11111111",
+        "11111111b",
+        "377o",
+        "377q",
+        "255",
+        "255d",
+        "0b11111111",
+    ],
+)
 def test_number_notations(literal):
     assert code(f" LD A,{literal}") == bytes([0x3E, 0xFF])
 
@@ -33,15 +49,43 @@ def test_character_constants():
     assert hexcode(" LD A,'A'\n LD B,\"z\"\n LD C,''''") == "3E 41 06 7A 0E 27"
 
 
-@pytest.mark.parametrize("expr,value", [
-    ("2+3*4", 14), ("(2+3)*4", 20), ("10-2-3", 5), ("20/3", 6), ("-20/3 AND 0FFH", 0xFA),
-    ("17 MOD 5", 2), ("17 % 5", 2), ("1 SHL 4", 16), ("1 << 4", 16), ("80H SHR 3", 16), ("80H >> 3", 16),
-    ("1 SHL 2 + 1", 5), ("0F0H AND 3CH", 0x30), ("0F0H & 3CH", 0x30), ("0F0H OR 0FH", 0xFF),
-    ("0F0H | 0FH", 0xFF), ("0FFH XOR 0FH", 0xF0), ("0FFH ^ 0FH", 0xF0), ("NOT 0 AND 0FFH", 0xFF),
-    ("~1 & 0FFH", 0xFE), ("HIGH 1234H", 0x12), ("LOW 1234H", 0x34), ("HIGH(1234H+100H)", 0x13),
-    ("(3 > 2) AND 1", 1), ("(3 < 2) AND 1", 0), ("(2 = 2) & 7", 7), ("(2 <> 2) + 5", 5),
-    ("(5 >= 5) & 1", 1), ("(5 EQ 5) & 1", 1), ("(4 NE 5) & 1", 1), ("+7", 7), ("-(-7)", 7),
-])
+@pytest.mark.parametrize(
+    "expr,value",
+    [
+        ("2+3*4", 14),
+        ("(2+3)*4", 20),
+        ("10-2-3", 5),
+        ("20/3", 6),
+        ("-20/3 AND 0FFH", 0xFA),
+        ("17 MOD 5", 2),
+        ("17 % 5", 2),
+        ("1 SHL 4", 16),
+        ("1 << 4", 16),
+        ("80H SHR 3", 16),
+        ("80H >> 3", 16),
+        ("1 SHL 2 + 1", 5),
+        ("0F0H AND 3CH", 0x30),
+        ("0F0H & 3CH", 0x30),
+        ("0F0H OR 0FH", 0xFF),
+        ("0F0H | 0FH", 0xFF),
+        ("0FFH XOR 0FH", 0xF0),
+        ("0FFH ^ 0FH", 0xF0),
+        ("NOT 0 AND 0FFH", 0xFF),
+        ("~1 & 0FFH", 0xFE),
+        ("HIGH 1234H", 0x12),
+        ("LOW 1234H", 0x34),
+        ("HIGH(1234H+100H)", 0x13),
+        ("(3 > 2) AND 1", 1),
+        ("(3 < 2) AND 1", 0),
+        ("(2 = 2) & 7", 7),
+        ("(2 <> 2) + 5", 5),
+        ("(5 >= 5) & 1", 1),
+        ("(5 EQ 5) & 1", 1),
+        ("(4 NE 5) & 1", 1),
+        ("+7", 7),
+        ("-(-7)", 7),
+    ],
+)
 def test_expressions(expr, value):
     assert code(f" DB {expr}") == bytes([value])
 
@@ -52,6 +96,7 @@ def test_dollar_is_the_address_of_the_statement():
 
 
 # --- labels and symbols ---------------------------------------------------------
+
 
 def test_labels_with_and_without_colon_and_forward_references():
     src = """
@@ -80,7 +125,10 @@ LATER   EQU 10
 
 
 def test_defl_and_equals_can_be_redefined():
-    assert hexcode("X DEFL 1\n LD A,X\nX DEFL X+1\n LD A,X\nY = 3\nY = Y*2\n LD A,Y") == "3E 01 3E 02 3E 06"
+    assert (
+        hexcode("X DEFL 1\n LD A,X\nX DEFL X+1\n LD A,X\nY = 3\nY = Y*2\n LD A,Y")
+        == "3E 01 3E 02 3E 06"
+    )
 
 
 def test_local_labels_belong_to_the_last_global_label():
@@ -94,7 +142,7 @@ second: LD B,4
 """
     result = assemble(src)
     assert result.ok, result.errors
-    assert result.binary().hex() == "0603" "10fe" "1802" "0604" "10fe" "c9"
+    assert result.binary().hex() == "060310fe1802060410fec9"
     assert {"first.loop", "second.loop"} <= set(result.symbols)
 
 
@@ -108,6 +156,7 @@ def test_defines():
 
 # --- directives -----------------------------------------------------------------
 
+
 def test_data_directives():
     src = """
         DB 1,2,'AB',"C""D",'It''s'
@@ -120,8 +169,16 @@ def test_data_directives():
         DS 3
         DEFS 2,0E5H
 """
-    assert code(src) == (bytes([1, 2]) + b'ABC"DIt\'s' + b"\xFF" + b"Hix" + b"y"
-                         + bytes.fromhex("3412FEFF4100") + bytes(3) + b"\xE5\xE5")
+    assert code(src) == (
+        bytes([1, 2])
+        + b"ABC\"DIt's"
+        + b"\xff"
+        + b"Hix"
+        + b"y"
+        + bytes.fromhex("3412FEFF4100")
+        + bytes(3)
+        + b"\xe5\xe5"
+    )
 
 
 def test_org_and_gaps():
@@ -201,7 +258,9 @@ def test_include_and_incbin(tmp_path):
     (tmp_path / "inc" / "defs.asm").write_text("VALUE EQU 42\n")
     (tmp_path / "table.bin").write_bytes(bytes(range(10)))
     main = tmp_path / "main.asm"
-    main.write_text(' INCLUDE "defs.asm"\n LD A,VALUE\n INCBIN "table.bin",2,3\n INCLUDE defs2.asm\n')
+    main.write_text(
+        ' INCLUDE "defs.asm"\n LD A,VALUE\n INCBIN "table.bin",2,3\n INCLUDE defs2.asm\n'
+    )
     (tmp_path / "defs2.asm").write_text(" DB VALUE+1\n")
     result = assemble_file(str(main), include_paths=[str(tmp_path / "inc")])
     assert result.ok, result.errors
@@ -210,19 +269,50 @@ def test_include_and_incbin(tmp_path):
 
 # --- instruction syntax -----------------------------------------------------------
 
-@pytest.mark.parametrize("source,expected", [
-    (" LD A,(IX+5)", "DD 7E 05"), (" LD A,(IX-3)", "DD 7E FD"), (" LD A,(IX)", "DD 7E 00"),
-    (" LD A,( IX + 2*3 )", "DD 7E 06"), (" LD (IY+1),7", "FD 36 01 07"), (" JP (IX)", "DD E9"),
-    (" LD A,(5)", "3A 05 00"), (" LD A,(2)+3", "3E 05"), (" LD A,(2)*(3)", "3E 06"),
-    (" IN A,(0FEH)", "DB FE"), (" OUT (0FFH),A", "D3 FF"), (" IN A,(C)", "ED 78"),
-    (" SUB A,B", "90"), (" SUB B", "90"), (" CP A,(HL)", "BE"), (" AND A,5", "E6 05"),
-    (" SLI B", "CB 30"), (" SL1 C", "CB 31"), (" SLL (HL)", "CB 36"), (" IN (C)", "ED 70"),
-    (" IN F,(C)", "ED 70"), (" OUT (C),0", "ED 71"), (" EX AF,AF", "08"), (" EX AF,AF'", "08"),
-    (" LD IXH,5", "DD 26 05"), (" LD XL,A", "DD 6F"), (" LD HY,B", "FD 60"), (" INC IYL", "FD 2C"),
-    (" RLC (IX+2),B", "DD CB 02 00"), (" BIT 7,(IY-1)", "FD CB FF 7E"), (" RES 0,(IX+0),A", "DD CB 00 87"),
-    (" RST 38H", "FF"), (" RST 8", "CF"), (" IM 2", "ED 5E"), (" BIT 3,A", "CB 5F"),
-    (" LD A,-1", "3E FF"), (" LD BC,-1", "01 FF FF"), (" JR $", "18 FE"),
-])
+
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        (" LD A,(IX+5)", "DD 7E 05"),
+        (" LD A,(IX-3)", "DD 7E FD"),
+        (" LD A,(IX)", "DD 7E 00"),
+        (" LD A,( IX + 2*3 )", "DD 7E 06"),
+        (" LD (IY+1),7", "FD 36 01 07"),
+        (" JP (IX)", "DD E9"),
+        (" LD A,(5)", "3A 05 00"),
+        (" LD A,(2)+3", "3E 05"),
+        (" LD A,(2)*(3)", "3E 06"),
+        (" IN A,(0FEH)", "DB FE"),
+        (" OUT (0FFH),A", "D3 FF"),
+        (" IN A,(C)", "ED 78"),
+        (" SUB A,B", "90"),
+        (" SUB B", "90"),
+        (" CP A,(HL)", "BE"),
+        (" AND A,5", "E6 05"),
+        (" SLI B", "CB 30"),
+        (" SL1 C", "CB 31"),
+        (" SLL (HL)", "CB 36"),
+        (" IN (C)", "ED 70"),
+        (" IN F,(C)", "ED 70"),
+        (" OUT (C),0", "ED 71"),
+        (" EX AF,AF", "08"),
+        (" EX AF,AF'", "08"),
+        (" LD IXH,5", "DD 26 05"),
+        (" LD XL,A", "DD 6F"),
+        (" LD HY,B", "FD 60"),
+        (" INC IYL", "FD 2C"),
+        (" RLC (IX+2),B", "DD CB 02 00"),
+        (" BIT 7,(IY-1)", "FD CB FF 7E"),
+        (" RES 0,(IX+0),A", "DD CB 00 87"),
+        (" RST 38H", "FF"),
+        (" RST 8", "CF"),
+        (" IM 2", "ED 5E"),
+        (" BIT 3,A", "CB 5F"),
+        (" LD A,-1", "3E FF"),
+        (" LD BC,-1", "01 FF FF"),
+        (" JR $", "18 FE"),
+    ],
+)
 def test_operand_forms(source, expected):
     assert hexcode(source) == expected
 
@@ -290,3 +380,40 @@ def test_listing_marks_conditional_timing_and_macro_lines():
 def test_symbol_table():
     table = assemble(SOURCE).symbol_table().splitlines()
     assert table == ["msg    7009H  28681", "start  7000H  28672"]
+
+
+def test_command_writes_each_format_listing_and_symbols(tmp_path):
+    from click.testing import CliRunner
+
+    from z80emu.asm.cli import asm_command
+
+    src = tmp_path / "demo.asm"
+    src.write_text(SOURCE)
+    runner = CliRunner()
+    for ext in ("bin", "hex", "cmd", "cas"):
+        out = tmp_path / f"demo.{ext}"
+        result = runner.invoke(asm_command, [str(src), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert read_system_cas((tmp_path / "demo.cas").read_bytes()).name == "DEMO"
+    assert (tmp_path / "demo.bin").read_bytes() == assemble(SOURCE).binary()
+    result = runner.invoke(
+        asm_command,
+        [
+            str(src),
+            "-f",
+            "cmd",
+            "-l",
+            str(tmp_path / "demo.lst"),
+            "-s",
+            "-",
+            "-D",
+            "EXTRA=5",
+            "--name",
+            "prog",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "EXTRA" in result.output and "start  7000H" in result.output
+    assert read_cmd((tmp_path / "demo.cmd").read_bytes()).name == "prog"
+    assert "CALL 28A7H" in (tmp_path / "demo.lst").read_text()

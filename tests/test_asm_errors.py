@@ -23,20 +23,27 @@ def only_error(source: str) -> str:
 
 
 def test_unknown_mnemonic():
-    assert only_error("        LDX A,5") == \
-        "prog.asm:1:9: error: unknown instruction or directive 'LDX'"
+    assert (
+        only_error("        LDX A,5")
+        == "prog.asm:1:9: error: unknown instruction or directive 'LDX'"
+    )
 
 
 def test_bad_operand_lists_the_forms_expected():
     message = only_error("        LD A,(DE+1)")
-    assert message == ("prog.asm:1:14: error: invalid operands for LD; expected one of: LD A,(BC), "
-                       "LD A,(DE), LD A,(nn), LD A,n, LD A,B, LD A,C, LD A,D, LD A,E, LD A,H, LD A,L, "
-                       "LD A,(HL), LD A,A, ...")
+    assert message == (
+        "prog.asm:1:14: error: invalid operands for LD; expected one of: LD A,(BC), "
+        "LD A,(DE), LD A,(nn), LD A,n, LD A,B, LD A,C, LD A,D, LD A,E, LD A,H, LD A,L, "
+        "LD A,(HL), LD A,A, ..."
+    )
 
 
 def test_wrong_operand_count():
-    assert only_error(" RET 1,2") == "prog.asm:1:6: error: RET takes 0 or 1 operand, not 2" or \
-        "RET takes" in only_error(" RET 1,2")
+    assert only_error(
+        " RET 1,2"
+    ) == "prog.asm:1:6: error: RET takes 0 or 1 operand, not 2" or "RET takes" in only_error(
+        " RET 1,2"
+    )
     assert "missing operand" in only_error(" LD A,")
 
 
@@ -45,12 +52,17 @@ def test_undefined_label():
 
 
 def test_duplicate_label():
-    assert only_error("here: NOP\nhere: NOP") == \
-        "prog.asm:2:1: error: duplicate label 'here' (first defined at prog.asm:1)"
+    assert (
+        only_error("here: NOP\nhere: NOP")
+        == "prog.asm:2:1: error: duplicate label 'here' (first defined at prog.asm:1)"
+    )
 
 
 def test_value_out_of_range():
-    assert only_error(" LD A,256") == "prog.asm:1:7: error: 8-bit value out of range: 256 (expected -128..255)"
+    assert (
+        only_error(" LD A,256")
+        == "prog.asm:1:7: error: 8-bit value out of range: 256 (expected -128..255)"
+    )
     assert "16-bit value out of range" in only_error(" LD HL,10000H")
     assert "index displacement out of range: 128" in only_error(" LD A,(IX+128)")
     assert "byte value out of range: 300" in only_error(" DB 1,300")
@@ -61,7 +73,9 @@ def test_value_out_of_range():
 
 def test_relative_jump_out_of_range():
     message = only_error(" ORG 100H\n JR far\n DS 200\nfar: NOP")
-    assert message.startswith("prog.asm:2:5: error: relative jump out of range: target 01CAh is +200 bytes away")
+    assert message.startswith(
+        "prog.asm:2:5: error: relative jump out of range: target 01CAh is +200 bytes away"
+    )
 
 
 def test_missing_include_file():
@@ -74,7 +88,10 @@ def test_unterminated_string():
 
 
 def test_unterminated_macro():
-    assert only_error("M MACRO\n NOP\n") == "prog.asm:1:1: error: MACRO without ENDM (unterminated macro)"
+    assert (
+        only_error("M MACRO\n NOP\n")
+        == "prog.asm:1:1: error: MACRO without ENDM (unterminated macro)"
+    )
 
 
 def test_unterminated_conditional_and_strays():
@@ -97,8 +114,9 @@ def test_bad_equ():
 
 
 def test_pass_one_values_must_be_known():
-    assert "ORG needs a value defined before this line; 'LATER' is not (yet) defined" in \
-        only_error(" ORG LATER\nLATER EQU 100H")
+    assert "ORG needs a value defined before this line; 'LATER' is not (yet) defined" in only_error(
+        " ORG LATER\nLATER EQU 100H"
+    )
 
 
 def test_error_inside_a_macro_names_the_expansion():
@@ -108,8 +126,10 @@ def test_error_inside_a_macro_names_the_expansion():
 
 
 def test_overlapping_code():
-    assert only_error(" ORG 0\n DB 1,2,3\n ORG 1\n DB 4") == \
-        "prog.asm:4:1: error: code at 0001h-0001h overwrites code from prog.asm:2"
+    assert (
+        only_error(" ORG 0\n DB 1,2,3\n ORG 1\n DB 4")
+        == "prog.asm:4:1: error: code at 0001h-0001h overwrites code from prog.asm:2"
+    )
 
 
 def test_every_error_in_one_run_sorted_by_line():
@@ -126,7 +146,9 @@ def test_command_reports_errors_and_writes_nothing(tmp_path):
     src = tmp_path / "bad.asm"
     src.write_text(" NOP\n LD A,(IX+999)\n FOO\n")
     out = tmp_path / "bad.cmd"
-    result = CliRunner().invoke(asm_command, [str(src), "-o", str(out), "-l", str(tmp_path / "bad.lst")])
+    result = CliRunner().invoke(
+        asm_command, [str(src), "-o", str(out), "-l", str(tmp_path / "bad.lst")]
+    )
     assert result.exit_code == 1
     assert f"{src}:2:7: error: index displacement out of range" in result.output
     assert f"{src}:3:2: error: unknown instruction or directive 'FOO'" in result.output
@@ -147,3 +169,8 @@ def test_command_keeps_the_old_output_when_assembly_fails(tmp_path):
 def test_command_missing_source(tmp_path):
     result = CliRunner().invoke(asm_command, [str(tmp_path / "none.asm")])
     assert result.exit_code == 1 and "none.asm: cannot read" in result.output
+
+
+def test_running_past_the_top_of_memory_is_reported_once():
+    found = errors(" ORG 0FFFEH\n LD HL,0\n NOP\n NOP")
+    assert found == ["prog.asm:2:1: error: code runs past FFFFh (address FFFEh + 3 bytes)"]

@@ -25,7 +25,9 @@ def test_every_encoding_survives_disassembly_and_reassembly():
         text = disassemble(data, org=ORG)
         result = assemble(text)
         if not result.ok or result.binary() != data:
-            failures.append(f"{data.hex()} {enc.text}: {text!r} -> {result.errors or result.binary().hex()}")
+            failures.append(
+                f"{data.hex()} {enc.text}: {text!r} -> {result.errors or result.binary().hex()}"
+            )
     assert not failures, "\n".join(failures[:20])
 
 

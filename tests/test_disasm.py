@@ -81,7 +81,9 @@ def test_tstates_column():
 
 
 def test_program_with_segments_and_entry():
-    prog = Program([Segment(0x7000, bytes.fromhex("C30080")), Segment(0x8000, bytes.fromhex("C9"))], 0x7000)
+    prog = Program(
+        [Segment(0x7000, bytes.fromhex("C30080")), Segment(0x8000, bytes.fromhex("C9"))], 0x7000
+    )
     text = disassemble(prog)
     assert "ORG 7000H" in text and "ORG 8000H" in text and "JP L8000" in text
     assert text.rstrip().endswith("END L7000")
@@ -99,7 +101,9 @@ def test_command_reads_raw_hex_and_cmd(tmp_path):
     assert raw.exit_code == 0 and "ORG 6000H" in raw.output and "JR L6000" in raw.output
     hexed = runner.invoke(disasm_command, [str(tmp_path / "a.hex")])
     assert "ORG 4000H" in hexed.output
-    cmd = runner.invoke(disasm_command, [str(tmp_path / "a.cmd"), "-t", "-o", str(tmp_path / "out.asm")])
+    cmd = runner.invoke(
+        disasm_command, [str(tmp_path / "a.cmd"), "-t", "-o", str(tmp_path / "out.asm")]
+    )
     assert cmd.exit_code == 0
     assert "END L5000" in (tmp_path / "out.asm").read_text()
 
@@ -117,6 +121,7 @@ def test_command_reports_bad_input(tmp_path):
 
 
 # --- cross-check against z80dasm -----------------------------------------------
+
 
 def _sample(enc) -> bytes:
     values = {"n": 0xA5, "nn": 0x1234, "d": -6, "e": 0x22}
@@ -137,19 +142,28 @@ def test_disassembly_agrees_with_z80dasm(tmp_path):
         pytest.skip("z80dasm is not installed (apt-get install z80dasm) - cross-check skipped")
     data = b"".join(_sample(e) for e in ENCODINGS if e.canonical)
     (tmp_path / "all.bin").write_bytes(data)
-    proc = subprocess.run(["z80dasm", "-a", "-g", "0x100", str(tmp_path / "all.bin")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["z80dasm", "-a", "-g", "0x100", str(tmp_path / "all.bin")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     theirs = {}
     for line in proc.stdout.splitlines():
         # documented: '\tld a,005h\t\t;0100'; undocumented: '\tdefb 0cbh,030h\t;sli b\t\t;02a8'
-        m = (re.match(r"^\tdefb [^;]*;(\S[^;]*?)\s*;([0-9a-f]{4})", line)
-             or re.match(r"^\t(\S[^;]*?)\s*;([0-9a-f]{4})", line))
+        m = re.match(r"^\tdefb [^;]*;(\S[^;]*?)\s*;([0-9a-f]{4})", line) or re.match(
+            r"^\t(\S[^;]*?)\s*;([0-9a-f]{4})", line
+        )
         if m:
             address = int(m.group(2), 16)
             theirs[address] = _normalise(m.group(1), address)
-    ours = {item.address: _normalise(instruction_text(item.encoding, item.values), item.address)
-            for item in decode_segment(Segment(0x100, data))}
+    ours = {
+        item.address: _normalise(instruction_text(item.encoding, item.values), item.address)
+        for item in decode_segment(Segment(0x100, data))
+    }
     assert len(ours) == sum(1 for e in ENCODINGS if e.canonical)
-    differences = [(hex(a), ours[a], theirs.get(a)) for a in sorted(ours) if ours[a] != theirs.get(a)]
+    differences = [
+        (hex(a), ours[a], theirs.get(a)) for a in sorted(ours) if ours[a] != theirs.get(a)
+    ]
     assert not differences, differences[:20]

@@ -53,7 +53,7 @@ class Decoded:
     address: int
     data: bytes
     encoding: Encoding | None  # None: data bytes
-    values: dict[str, int]     # field values: n, nn, d (signed), e (the target address)
+    values: dict[str, int]  # field values: n, nn, d (signed), e (the target address)
 
     @property
     def is_instruction(self) -> bool:
@@ -95,7 +95,9 @@ def operand_text(pattern: str, values: dict[str, int], labels: dict[int, str]) -
     return pattern
 
 
-def instruction_text(enc: Encoding, values: dict[str, int], labels: dict[int, str] | None = None) -> str:
+def instruction_text(
+    enc: Encoding, values: dict[str, int], labels: dict[int, str] | None = None
+) -> str:
     """The instruction as source text, e.g. 'LD A,(IX+05H)'."""
     labels = labels or {}
     if not enc.operands:
@@ -117,7 +119,9 @@ def decode_segment(seg: Segment, data_ranges: list[tuple[int, int]] = ()) -> lis
     def flush() -> None:
         if pending:
             start = pending[0]
-            items.append(Decoded(seg.address + start, bytes(data[start:pending[-1] + 1]), None, {}))
+            items.append(
+                Decoded(seg.address + start, bytes(data[start : pending[-1] + 1]), None, {})
+            )
             pending.clear()
 
     while i < len(data):
@@ -134,21 +138,27 @@ def decode_segment(seg: Segment, data_ranges: list[tuple[int, int]] = ()) -> lis
         enc = decode(data, i)
         if enc.page in ("DD", "FD") and not enc.canonical:
             # The prefix changes nothing: it is a byte of its own, the rest decodes afresh.
-            items.append(Decoded(address, bytes(data[i:i + 1]), enc, {}))
+            items.append(Decoded(address, bytes(data[i : i + 1]), enc, {}))
             i += 1
             continue
         if i + enc.length > len(data):
             pending.extend(range(i, len(data)))
             break
-        raw = bytes(data[i:i + enc.length])
+        raw = bytes(data[i : i + enc.length])
         items.append(Decoded(address, raw, enc, field_values(enc, raw, address)))
         i += enc.length
     flush()
     return items
 
 
-def disassemble(source: bytes | Program, org: int = 0, data_ranges: list[tuple[int, int]] = (),
-                tstates: bool = False, labels: bool = True, comments: bool = True) -> str:
+def disassemble(
+    source: bytes | Program,
+    org: int = 0,
+    data_ranges: list[tuple[int, int]] = (),
+    tstates: bool = False,
+    labels: bool = True,
+    comments: bool = True,
+) -> str:
     """Disassemble raw bytes placed at ``org``, or a :class:`~z80emu.formats.Program`
     (each segment gets its own ORG; the entry point becomes ``END entry``).
 
@@ -218,7 +228,15 @@ def parse_range(text: str) -> tuple[int, int]:
 def parse_address(text: str) -> int:
     """A hex address as typed on a command line: '8000', '8000h', '0x8000', '$8000'."""
     t = text.strip().upper()
-    t = t[2:] if t.startswith("0X") else t[1:] if t.startswith("$") else t[:-1] if t.endswith("H") else t
+    t = (
+        t[2:]
+        if t.startswith("0X")
+        else t[1:]
+        if t.startswith("$")
+        else t[:-1]
+        if t.endswith("H")
+        else t
+    )
     value = int(t, 16)
     if not 0 <= value <= 0xFFFF:
         raise ValueError(f"address {text} out of range 0000-FFFF")
@@ -247,13 +265,28 @@ class _Range(click.ParamType):
 
 @click.command("disasm")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--org", type=_Address(), default=None, help="Load address of a raw binary (hex; default 0).")
-@click.option("--data", "data", type=_Range(), multiple=True, help="Print START-END (hex) as DB bytes; repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["auto", "raw", "hex", "cmd"]), default="auto",
-              help="Input format (default: from the extension).")
+@click.option(
+    "--org", type=_Address(), default=None, help="Load address of a raw binary (hex; default 0)."
+)
+@click.option(
+    "--data",
+    "data",
+    type=_Range(),
+    multiple=True,
+    help="Print START-END (hex) as DB bytes; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "raw", "hex", "cmd"]),
+    default="auto",
+    help="Input format (default: from the extension).",
+)
 @click.option("--tstates", "-t", is_flag=True, help="Add the T-states of each instruction.")
 @click.option("--no-labels", is_flag=True, help="Print jump targets as addresses.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of the screen.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of the screen."
+)
 def disasm_command(file, org, data, fmt, tstates, no_labels, output):
     """Disassemble FILE (raw binary, Intel HEX or TRS-80 .CMD) into source the
     assembler re-assembles to the same bytes."""
@@ -271,7 +304,12 @@ def disasm_command(file, org, data, fmt, tstates, no_labels, output):
         raise click.ClickException(str(e)) from None
     except OSError as e:
         raise click.ClickException(f"{file}: {e.strerror}") from None
-    text = disassemble(program, org=org or 0, data_ranges=list(data), tstates=tstates, labels=not no_labels) + "\n"
+    text = (
+        disassemble(
+            program, org=org or 0, data_ranges=list(data), tstates=tstates, labels=not no_labels
+        )
+        + "\n"
+    )
     if output:
         write_atomic(output, text.encode("ascii"))
     else:

@@ -26,12 +26,19 @@ from .disasm import field_values, instruction_text
 from .isa import ENCODINGS, PAGES, Encoding, decode, page_table
 
 FLAG_NAMES = ("S", "Z", "Y", "H", "X", "P/V", "N", "C")
-FLAG_LEGEND = ("- unaffected   * set by the result   0 reset   1 set   "
-               "P parity   V overflow   ? undefined or special")
-PAGE_TITLES = {"": "Main page (no prefix)", "CB": "CB page: rotates, shifts, bit operations",
-               "ED": "ED page: extended instructions", "DD": "DD page: IX instructions",
-               "FD": "FD page: IY instructions", "DDCB": "DD CB d page: bit operations on (IX+d)",
-               "FDCB": "FD CB d page: bit operations on (IY+d)"}
+FLAG_LEGEND = (
+    "- unaffected   * set by the result   0 reset   1 set   "
+    "P parity   V overflow   ? undefined or special"
+)
+PAGE_TITLES = {
+    "": "Main page (no prefix)",
+    "CB": "CB page: rotates, shifts, bit operations",
+    "ED": "ED page: extended instructions",
+    "DD": "DD page: IX instructions",
+    "FD": "FD page: IY instructions",
+    "DDCB": "DD CB d page: bit operations on (IX+d)",
+    "FDCB": "FD CB d page: bit operations on (IY+d)",
+}
 _HEX_QUERY = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
 
 
@@ -103,15 +110,19 @@ def find_bytes(data: bytes, address: int = 0) -> list[Hit]:
     while i < len(data):
         rest = data[i:]
         if rest[0] in (0xDD, 0xFD) and len(rest) >= 2 and rest[1] == 0xCB and len(rest) < 4:
-            raise RefError(f"{rest[0]:02X} CB starts a 4-byte instruction: give {rest[0]:02X} CB d op")
+            raise RefError(
+                f"{rest[0]:02X} CB starts a 4-byte instruction: give {rest[0]:02X} CB d op"
+            )
         if rest[0] in (0xCB, 0xED, 0xDD, 0xFD) and len(rest) == 1:
-            raise RefError(f"{rest[0]:02X} is a prefix: give the next byte too (e.g. {rest[0]:02X} 7E); "
-                           f"'ref --chart --page {'DD' if rest[0] == 0xDD else f'{rest[0]:02X}'}' shows the page")
+            raise RefError(
+                f"{rest[0]:02X} is a prefix: give the next byte too (e.g. {rest[0]:02X} 7E); "
+                f"'ref --chart --page {rest[0]:02X}' shows the page"
+            )
         enc = decode(data, i)
         if len(rest) < enc.length:
             hits.append(Hit(enc))
             break
-        hits.append(Hit(enc, bytes(rest[:enc.length]), address + i))
+        hits.append(Hit(enc, bytes(rest[: enc.length]), address + i))
         i += enc.length
     return hits
 
@@ -119,8 +130,12 @@ def find_bytes(data: bytes, address: int = 0) -> list[Hit]:
 def lookup(query: str, address: int = 0) -> list[Hit]:
     """Bytes ('3E', 'DD 7E 05', 'dd7e05') or text ('LD A,(HL)', 'ld a,5')."""
     compact = "".join(query.split())
-    if compact and _HEX_QUERY.match(compact) and " " not in query.strip().partition(" ")[0][2:] \
-            and all(_HEX_QUERY.match(w) for w in query.split()):
+    if (
+        compact
+        and _HEX_QUERY.match(compact)
+        and " " not in query.strip().partition(" ")[0][2:]
+        and all(_HEX_QUERY.match(w) for w in query.split())
+    ):
         return find_bytes(bytes.fromhex(compact), address)
     if not query.strip():
         raise RefError("expected an instruction such as 'LD A,(HL)' or bytes such as '3E 05'")
@@ -141,7 +156,9 @@ def card(hit: Hit) -> str:
     lines = [hit.text]
     if hit.data is not None:
         shown = hit.data.hex(" ").upper()
-        lines.append(f"  bytes     {shown}" + (f"   (pattern {pattern})" if shown != pattern else ""))
+        lines.append(
+            f"  bytes     {shown}" + (f"   (pattern {pattern})" if shown != pattern else "")
+        )
     else:
         lines.append(f"  bytes     {pattern}")
     lines.append(f"  length    {enc.length}")
@@ -157,8 +174,16 @@ def card(hit: Hit) -> str:
         lines.append("  not what an assembler emits for this text")
     if enc.note:
         lines.append(f"  note      {enc.note}")
-    others = sorted((e for e in ENCODINGS if e.text == enc.text and e is not enc
-                     and not (e.page in ("DD", "FD") and not e.canonical)), key=lambda e: not e.canonical)
+    others = sorted(
+        (
+            e
+            for e in ENCODINGS
+            if e.text == enc.text
+            and e is not enc
+            and not (e.page in ("DD", "FD") and not e.canonical)
+        ),
+        key=lambda e: not e.canonical,
+    )
     if others:
         shown = [pattern_bytes(e) + (f" ({e.note})" if e.note else "") for e in others[:4]]
         more = f", and {len(others) - 4} more" if len(others) > 4 else ""
@@ -167,6 +192,7 @@ def card(hit: Hit) -> str:
 
 
 # --- charts -------------------------------------------------------------------
+
 
 def _cell(page: str, opcode: int) -> tuple[str, str, str]:
     """(text, timing, css class) of one chart cell."""
@@ -181,7 +207,11 @@ def _cell(page: str, opcode: int) -> tuple[str, str, str]:
         return "=" + (enc.text if enc.length > 1 else "prefix"), timing, "ignored"
     if not enc.canonical:
         return f"({enc.text})", timing, "duplicate"
-    return enc.text + ("" if enc.documented else "*"), timing, "documented" if enc.documented else "undocumented"
+    return (
+        enc.text + ("" if enc.documented else "*"),
+        timing,
+        "documented" if enc.documented else "undocumented",
+    )
 
 
 def chart_text(page: str) -> str:
@@ -193,21 +223,34 @@ def chart_text(page: str) -> str:
         out.append(f"bytes: {page[:2]} CB d op, column/row give op")
     for half in (0, 8):
         out.append("")
-        out.append("    " + "".join(f"{'x' + format(lo, 'X'):<{width}}" for lo in range(half, half + 8)))
+        out.append(
+            (
+                "    "
+                + "".join(f"{'x' + format(lo, 'X'):<{width}}" for lo in range(half, half + 8))
+            ).rstrip()
+        )
         for hi in range(16):
-            row = cells[hi][half:half + 8]
+            row = cells[hi][half : half + 8]
             out.append(f"{hi:X}x  " + "".join(f"{c[0]:<{width}}" for c in row).rstrip())
             out.append("    " + "".join(f"{c[1]:<{width}}" for c in row).rstrip())
-    out += ["", "* undocumented   (text) duplicate encoding, not emitted by assemblers   "
-            "=text prefix ignored", "T-states: taken/not taken, or repeating/last"]
+    out += [
+        "",
+        "* undocumented   (text) duplicate encoding, not emitted by assemblers   "
+        "=text prefix ignored",
+        "T-states: taken/not taken, or repeating/last",
+    ]
     return "\n".join(out) + "\n"
 
 
 def chart_markdown(page: str) -> str:
     """A 16x16 chart of one page as a Markdown table."""
     title = PAGE_TITLES[page]
-    lines = [f"## {title}", "", "|    | " + " | ".join(f"x{lo:X}" for lo in range(16)) + " |",
-             "|----|" + "----|" * 16]
+    lines = [
+        f"## {title}",
+        "",
+        "|    | " + " | ".join(f"x{lo:X}" for lo in range(16)) + " |",
+        "|----|" + "----|" * 16,
+    ]
     for hi in range(16):
         cells = []
         for lo in range(16):
@@ -215,8 +258,12 @@ def chart_markdown(page: str) -> str:
             text = text.replace("|", "\\|").replace("*", "\\*")
             cells.append(f"{text}<br>{timing}" if timing else text)
         lines.append(f"| {hi:X}x | " + " | ".join(cells) + " |")
-    lines += ["", "\\* undocumented; (text) duplicate encoding; =text prefix ignored; "
-              "T-states taken/not taken", ""]
+    lines += [
+        "",
+        "\\* undocumented; (text) duplicate encoding; =text prefix ignored; "
+        "T-states taken/not taken",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -224,7 +271,8 @@ _CSS = """
 body { font-family: sans-serif; margin: 1em; }
 h2 { font-size: 13pt; margin: 0.2em 0; }
 table { border-collapse: collapse; table-layout: fixed; width: 100%; page-break-after: always; }
-th, td { border: 1px solid #888; font-size: 7.5pt; padding: 2px; text-align: center; vertical-align: top; }
+th, td { border: 1px solid #888; font-size: 7.5pt; padding: 2px;
+         text-align: center; vertical-align: top; }
 th { background: #ddd; }
 td .t { color: #555; font-size: 6.5pt; display: block; }
 td.undocumented { background: #fde9c8; }
@@ -238,11 +286,16 @@ p.legend { font-size: 8pt; }
 
 def chart_html(pages: list[str]) -> str:
     """A printable HTML document with one chart (one printed page) per prefix page."""
-    parts = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>Z80 opcode charts</title>",
-             f"<style>{_CSS}</style></head><body>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html><head><meta charset="utf-8"><title>Z80 opcode charts</title>',
+        f"<style>{_CSS}</style></head><body>",
+    ]
     for page in pages:
         parts.append(f"<h2>{html.escape(PAGE_TITLES[page])}</h2>")
-        parts.append("<table><tr><th></th>" + "".join(f"<th>x{lo:X}</th>" for lo in range(16)) + "</tr>")
+        parts.append(
+            "<table><tr><th></th>" + "".join(f"<th>x{lo:X}</th>" for lo in range(16)) + "</tr>"
+        )
         for hi in range(16):
             row = [f"<th>{hi:X}x</th>"]
             for lo in range(16):
@@ -250,15 +303,24 @@ def chart_html(pages: list[str]) -> str:
                 text, timing, cls = _cell(page, hi << 4 | lo)
                 tip = ""
                 if enc is not None:
-                    tip = f" title=\"{html.escape(pattern_bytes(enc))} &#10;flags SZYHXPNC {enc.flags}" + \
-                          (f" &#10;{html.escape(enc.note)}" if enc.note else "") + "\""
-                row.append(f"<td class=\"{cls}\"{tip}>{html.escape(text)}<span class=\"t\">{timing}</span></td>")
+                    tip = (
+                        f' title="{html.escape(pattern_bytes(enc))} &#10;flags SZYHXPNC {enc.flags}'
+                        + (f" &#10;{html.escape(enc.note)}" if enc.note else "")
+                        + '"'
+                    )
+                row.append(
+                    f'<td class="{cls}"{tip}>{html.escape(text)}'
+                    f'<span class="t">{timing}</span></td>'
+                )
             parts.append("<tr>" + "".join(row) + "</tr>")
         parts.append("</table>")
-    parts.append("<p class=\"legend\">Orange: undocumented. Grey: a duplicate encoding or a prefix that "
-                 "changes nothing (assemblers never emit these). Blue: a prefix byte. "
-                 "T-states: taken/not taken, or repeating/last. Flags in the tooltip: "
-                 + html.escape(FLAG_LEGEND) + "</p>")
+    parts.append(
+        '<p class="legend">Orange: undocumented. Grey: a duplicate encoding or a prefix that '
+        "changes nothing (assemblers never emit these). Blue: a prefix byte. "
+        "T-states: taken/not taken, or repeating/last. Flags in the tooltip: "
+        + html.escape(FLAG_LEGEND)
+        + "</p>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -277,16 +339,27 @@ def _page_name(text: str) -> str:
     if name in ("MAIN", "NONE", "-", ""):
         return ""
     if name not in PAGES:
-        raise click.BadParameter(f"expected one of main, {', '.join(p for p in PAGES if p)}; got '{text}'")
+        raise click.BadParameter(
+            f"expected one of main, {', '.join(p for p in PAGES if p)}; got '{text}'"
+        )
     return name
 
 
 @click.command("ref")
 @click.argument("query", nargs=-1)
-@click.option("--chart", "show_chart", is_flag=True, help="Print opcode charts generated from the table.")
-@click.option("--page", "pages", multiple=True, help="Chart only this page: main, CB, ED, DD, FD, DDCB, FDCB.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default="text",
-              help="Chart format (html prints one page per sheet).")
+@click.option(
+    "--chart", "show_chart", is_flag=True, help="Print opcode charts generated from the table."
+)
+@click.option(
+    "--page", "pages", multiple=True, help="Chart only this page: main, CB, ED, DD, FD, DDCB, FDCB."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html"]),
+    default="text",
+    help="Chart format (html prints one page per sheet).",
+)
 @click.option("--org", default="0", help="Address for relative jumps in a text query (hex).")
 def ref_command(query, show_chart, pages, fmt, org):
     """Hand-assembly reference. QUERY is an instruction ('LD A,(HL)', 'LD A,5',

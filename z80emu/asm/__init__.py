@@ -25,8 +25,12 @@ from .output import Assembly, AssemblyFailed
 __all__ = ["AsmError", "Assembly", "AssemblyFailed", "assemble", "assemble_file"]
 
 
-def assemble(text: str, filename: str = "<source>", include_paths: list[str] | None = None,
-             defines: dict[str, int] | None = None) -> Assembly:
+def assemble(
+    text: str,
+    filename: str = "<source>",
+    include_paths: list[str] | None = None,
+    defines: dict[str, int] | None = None,
+) -> Assembly:
     """Assemble source text. The result carries the bytes, the entry point, the
     symbols, the listing and every error found (``result.errors``; empty when
     ``result.ok``). ``filename`` names the source in error messages and is the
@@ -36,7 +40,8 @@ def assemble(text: str, filename: str = "<source>", include_paths: list[str] | N
     return Assembly(asm)
 
 
-def assemble_file(path: str, include_paths: list[str] | None = None,
-                  defines: dict[str, int] | None = None) -> Assembly:
+def assemble_file(
+    path: str, include_paths: list[str] | None = None, defines: dict[str, int] | None = None
+) -> Assembly:
     """Assemble the source file at ``path`` (raises OSError if it cannot be read)."""
     return assemble(read_source(path), path, include_paths, defines)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import encoder
 from .expr import Expr, ExprError, Undefined, evaluate, parse_expr
@@ -123,13 +123,25 @@ DATA_SPACE = frozenset({"DS", "DEFS", "BLOCK", "RMEM"})
 SYMBOL_DEFINERS = frozenset({"EQU", "=", "DEFL", "ASET"})
 CONDITIONALS = frozenset({"IF", "IFDEF", "IFNDEF", "ELSE", "ENDIF", "ENDC", "COND", "ENDCOND"})
 BLOCK_STARTS = frozenset({"MACRO", "REPT"})
-IGNORED = frozenset({"TITLE", "SUBTTL", "EJECT", ".Z80", "Z80", ".LIST", ".XLIST", "LIST", "NOLIST", "PAGE"})
-DIRECTIVES = (DATA_BYTE | DATA_WORD | DATA_SPACE | SYMBOL_DEFINERS | CONDITIONALS | BLOCK_STARTS | IGNORED
-              | {"ORG", "END", "INCLUDE", "INCBIN", "ENDM", "LOCAL"})
+IGNORED = frozenset(
+    {"TITLE", "SUBTTL", "EJECT", ".Z80", "Z80", ".LIST", ".XLIST", "LIST", "NOLIST", "PAGE"}
+)
+DIRECTIVES = (
+    DATA_BYTE
+    | DATA_WORD
+    | DATA_SPACE
+    | SYMBOL_DEFINERS
+    | CONDITIONALS
+    | BLOCK_STARTS
+    | IGNORED
+    | {"ORG", "END", "INCLUDE", "INCBIN", "ENDM", "LOCAL"}
+)
 MAX_NESTING = 64
 
 _NAME = re.compile(r"[A-Za-z_.@?][A-Za-z0-9_.@?]*")
-_MACRO_WORDS = re.compile(r"""[Aa][Ff]'|'(?:[^']|'')*'|"(?:[^"]|"")*"|;.*|[A-Za-z_.@?][A-Za-z0-9_.@?]*""")
+_MACRO_WORDS = re.compile(
+    r"""[Aa][Ff]'|'(?:[^']|'')*'|"(?:[^"]|"")*"|;.*|[A-Za-z_.@?][A-Za-z0-9_.@?]*"""
+)
 
 
 def _split_args(tokens: list[Token], start: int) -> list[list[Token]]:
@@ -157,7 +169,9 @@ def _split_args(tokens: list[Token], start: int) -> list[list[Token]]:
 class Assembler:
     """One assembly run. Use :func:`z80emu.asm.assemble` rather than this class."""
 
-    def __init__(self, include_paths: list[str] | None = None, defines: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, include_paths: list[str] | None = None, defines: dict[str, int] | None = None
+    ) -> None:
         self.include_paths = list(include_paths or [])
         self.symbols: dict[str, int | _Deferred] = {}
         self.symbol_lines: dict[str, SourceLine] = {}
@@ -177,6 +191,7 @@ class Assembler:
         self.scope_name = ""
         self.line = SourceLine("", "<none>", 0)
         self.ended = False
+        self.overflowed = False
         self.entry: int | None = None
         self.entry_line: SourceLine | None = None
         self.depth = 0
@@ -225,7 +240,9 @@ class Assembler:
         self.symbols[key] = value
         return value
 
-    def define(self, name: str, value: int | _Deferred, column: int, redefinable: bool = False) -> None:
+    def define(
+        self, name: str, value: int | _Deferred, column: int, redefinable: bool = False
+    ) -> None:
         key = self.qualify(name.upper())
         if key in encoder.index().names:
             raise _Report(column, f"'{name}' is a register or condition name and cannot be a label")
@@ -249,15 +266,23 @@ class Assembler:
         try:
             return evaluate(expr, self)
         except Undefined as u:
-            raise _Report(u.column, f"{what} needs a value defined before this line; "
-                                    f"'{self.spelling(u)}' is not (yet) defined") from None
+            raise _Report(
+                u.column,
+                f"{what} needs a value defined before this line; "
+                f"'{self.spelling(u)}' is not (yet) defined",
+            ) from None
 
     # --- output --------------------------------------------------------------
 
-    def emit(self, size: int, maker: Callable[[], bytes], entry: ListingEntry | None = None) -> None:
+    def emit(
+        self, size: int, maker: Callable[[], bytes], entry: ListingEntry | None = None
+    ) -> None:
         """Place ``size`` bytes at the current address; ``maker`` computes them
         now or, if it uses a symbol defined later, in pass 2."""
         if self.pc + size > 0x10000:
+            if self.overflowed:  # said once; every later line would repeat it
+                return
+            self.overflowed = True
             raise _Report(0, f"code runs past FFFFh (address {self.pc:04X}h + {size} bytes)")
         chunk = self.chunk
         if chunk is None or chunk.address + len(chunk.data) != self.pc:
@@ -308,17 +333,25 @@ class Assembler:
             if third[KIND] == "op" and third[VALUE] == "=":
                 return first, third, 3
             if third[KIND] != "id":
-                raise _Report(third[COL], f"expected an instruction after the label, found '{third[TEXT]}'")
+                raise _Report(
+                    third[COL], f"expected an instruction after the label, found '{third[TEXT]}'"
+                )
             return first, third, 3
-        if second is not None and ((second[KIND] == "id" and second[VALUE] in ("EQU", "DEFL", "MACRO", "ASET"))
-                                   or (second[KIND] == "op" and second[VALUE] == "=")):
+        if second is not None and (
+            (second[KIND] == "id" and second[VALUE] in ("EQU", "DEFL", "MACRO", "ASET"))
+            or (second[KIND] == "op" and second[VALUE] == "=")
+        ):
             return first, second, 2
         name = first[VALUE]
-        if first[COL] == 0 and not (name in DIRECTIVES or encoder.is_mnemonic(name) or name in self.macros):
+        if first[COL] == 0 and not (
+            name in DIRECTIVES or encoder.is_mnemonic(name) or name in self.macros
+        ):
             if second is None:
                 return first, None, 1
             if second[KIND] != "id":
-                raise _Report(second[COL], f"expected an instruction after the label, found '{second[TEXT]}'")
+                raise _Report(
+                    second[COL], f"expected an instruction after the label, found '{second[TEXT]}'"
+                )
             return first, second, 2
         return None, first, 1
 
@@ -373,18 +406,24 @@ class Assembler:
 
     # --- instructions --------------------------------------------------------
 
-    def instruction(self, mnemonic: str, op: Token, tokens: list[Token], start: int, entry: ListingEntry) -> None:
+    def instruction(
+        self, mnemonic: str, op: Token, tokens: list[Token], start: int, entry: ListingEntry
+    ) -> None:
         end_col = len(self.line.text)
         groups = _split_args(tokens, start)
         operands = []
         for g in groups:
             if not g:
-                raise _Report(op[COL] if not operands else end_col, f"missing operand for {mnemonic}")
+                raise _Report(
+                    op[COL] if not operands else end_col, f"missing operand for {mnemonic}"
+                )
             try:
                 operands.append(encoder.parse_operand(g, end_col))
             except encoder.MatchError:
                 first = operands[0].shape if operands and operands[0].expr is None else None
-                raise _Report(g[0][COL], encoder.expected_forms(mnemonic, len(groups), first)) from None
+                raise _Report(
+                    g[0][COL], encoder.expected_forms(mnemonic, len(groups), first)
+                ) from None
         try:
             form, exprs, columns = encoder.match(mnemonic, operands)
         except encoder.MatchError as m:
@@ -398,7 +437,9 @@ class Assembler:
             try:
                 data, enc = encoder.encode(form, values, address)
             except encoder.MatchError as m:
-                raise _Report(columns[m.operand] if m.operand is not None else op[COL], m.message) from None
+                raise _Report(
+                    columns[m.operand] if m.operand is not None else op[COL], m.message
+                ) from None
             entry.encoding = enc
             return data
 
@@ -407,7 +448,9 @@ class Assembler:
 
     # --- directives ----------------------------------------------------------
 
-    def directive(self, name: str, op: Token, tokens: list[Token], start: int, entry: ListingEntry, it) -> None:
+    def directive(
+        self, name: str, op: Token, tokens: list[Token], start: int, entry: ListingEntry, it
+    ) -> None:
         end_col = len(self.line.text)
         groups = _split_args(tokens, start)
         if name in DATA_BYTE:
@@ -420,13 +463,21 @@ class Assembler:
             self.need_args(name, op, groups, 1, 1)
             value = self.value_now(parse_expr(groups[0], end_col), groups[0][0][COL], "ORG")
             if not 0 <= value <= 0xFFFF:
-                raise _Report(groups[0][0][COL], f"ORG address out of range: {value} (expected 0..FFFFh)")
+                raise _Report(
+                    groups[0][0][COL], f"ORG address out of range: {value} (expected 0..FFFFh)"
+                )
             self.pc = value
             entry.address = value
         elif name == "END":
             if groups:
                 self.need_args(name, op, groups, 0, 1)
-                self.entry_expr = (parse_expr(groups[0], end_col), self.line, self.scope, self.pc, groups[0][0][COL])
+                self.entry_expr = (
+                    parse_expr(groups[0], end_col),
+                    self.line,
+                    self.scope,
+                    self.pc,
+                    groups[0][0][COL],
+                )
             self.ended = True
         elif name == "INCLUDE":
             self.include(op, tokens, start)
@@ -447,14 +498,20 @@ class Assembler:
             raise _Report(op[COL], "LOCAL outside a macro body")
         # IGNORED directives fall through: listing-control words of other assemblers.
 
-    def need_args(self, name: str, op: Token, groups: list[list[Token]], low: int, high: int) -> None:
+    def need_args(
+        self, name: str, op: Token, groups: list[list[Token]], low: int, high: int
+    ) -> None:
         if not low <= len(groups) <= high or any(not g for g in groups):
             want = str(low) if low == high else f"{low} to {high}"
             raise _Report(op[COL], f"{name} expects {want} operand{'s' if high != 1 else ''}")
 
-    def data_bytes(self, name: str, op: Token, groups: list[list[Token]], entry: ListingEntry) -> None:
+    def data_bytes(
+        self, name: str, op: Token, groups: list[list[Token]], entry: ListingEntry
+    ) -> None:
         if not groups or any(not g for g in groups):
-            raise _Report(op[COL], f"{name} expects a list of values or strings separated by commas")
+            raise _Report(
+                op[COL], f"{name} expects a list of values or strings separated by commas"
+            )
         end_col = len(self.line.text)
         parts: list[bytes | tuple[Expr, int]] = []
         size = 0
@@ -478,13 +535,17 @@ class Assembler:
                 else:
                     value = evaluate(part[0], self)
                     if not -128 <= value <= 255:
-                        raise _Report(part[1], f"byte value out of range: {value} (expected -128..255)")
+                        raise _Report(
+                            part[1], f"byte value out of range: {value} (expected -128..255)"
+                        )
                     out.append(value & 0xFF)
             return bytes(out)
 
         self.emit(size, make, entry)
 
-    def data_words(self, name: str, op: Token, groups: list[list[Token]], entry: ListingEntry) -> None:
+    def data_words(
+        self, name: str, op: Token, groups: list[list[Token]], entry: ListingEntry
+    ) -> None:
         if not groups or any(not g for g in groups):
             raise _Report(op[COL], f"{name} expects a list of values separated by commas")
         end_col = len(self.line.text)
@@ -501,14 +562,19 @@ class Assembler:
 
         self.emit(2 * len(exprs), make, entry)
 
-    def data_space(self, name: str, op: Token, groups: list[list[Token]], end_col: int,
-                   entry: ListingEntry) -> None:
+    def data_space(
+        self, name: str, op: Token, groups: list[list[Token]], end_col: int, entry: ListingEntry
+    ) -> None:
         self.need_args(name, op, groups, 1, 2)
         col = groups[0][0][COL]
         count = self.value_now(parse_expr(groups[0], end_col), col, name)
         if not 0 <= count <= 0x10000 - self.pc:
-            raise _Report(col, f"{name} size out of range: {count} (expected 0..{0x10000 - self.pc})")
-        fill_expr, fill_col = (parse_expr(groups[1], end_col), groups[1][0][COL]) if len(groups) > 1 else (0, 0)
+            raise _Report(
+                col, f"{name} size out of range: {count} (expected 0..{0x10000 - self.pc})"
+            )
+        fill_expr, fill_col = (
+            (parse_expr(groups[1], end_col), groups[1][0][COL]) if len(groups) > 1 else (0, 0)
+        )
 
         def make() -> bytes:
             fill = evaluate(fill_expr, self)
@@ -518,7 +584,9 @@ class Assembler:
 
         self.emit(count, make, entry)
 
-    def symbol_definition(self, label: Token | None, op: Token, tokens: list[Token], start: int) -> None:
+    def symbol_definition(
+        self, label: Token | None, op: Token, tokens: list[Token], start: int
+    ) -> None:
         if label is None:
             raise _Report(op[COL], f"{op[TEXT]} needs a symbol name before it")
         groups = _split_args(tokens, start)
@@ -533,13 +601,17 @@ class Assembler:
             entry.value = value
         except Undefined:
             if redefinable:
-                raise _Report(groups[0][0][COL], f"{op[TEXT]} needs a value defined before this line") from None
+                raise _Report(
+                    groups[0][0][COL], f"{op[TEXT]} needs a value defined before this line"
+                ) from None
             value = _Deferred(expr, self.scope, self.pc, self.line, groups[0][0][COL])
         self.define(label[TEXT], value, label[COL], redefinable)
 
     # --- conditionals --------------------------------------------------------
 
-    def conditional(self, name: str, op: Token, tokens: list[Token], start: int, label: Token | None) -> None:
+    def conditional(
+        self, name: str, op: Token, tokens: list[Token], start: int, label: Token | None
+    ) -> None:
         if label is not None and self.active:
             raise _Report(label[COL], f"a label cannot stand before {op[TEXT]}")
         groups = _split_args(tokens, start)
@@ -549,7 +621,9 @@ class Assembler:
                 return
             self.need_args(name, op, groups, 1, 1)
             if name in ("IF", "COND"):
-                value = self.value_now(parse_expr(groups[0], len(self.line.text)), groups[0][0][COL], name)
+                value = self.value_now(
+                    parse_expr(groups[0], len(self.line.text)), groups[0][0][COL], name
+                )
                 taking = value != 0
             else:
                 g = groups[0]
@@ -585,7 +659,11 @@ class Assembler:
                     return body
                 depth -= 1
             body.append(line)
-        self.error(0, f"{kind} without ENDM (unterminated {'macro' if kind == 'MACRO' else 'REPT block'})", start)
+        self.error(
+            0,
+            f"{kind} without ENDM (unterminated {'macro' if kind == 'MACRO' else 'REPT block'})",
+            start,
+        )
         self.ended = True
         return None
 
@@ -595,7 +673,9 @@ class Assembler:
         except LexError:
             return []
 
-    def macro_definition(self, label: Token | None, op: Token, tokens: list[Token], start: int, it) -> None:
+    def macro_definition(
+        self, label: Token | None, op: Token, tokens: list[Token], start: int, it
+    ) -> None:
         groups = _split_args(tokens, start)
         if label is None:  # 'MACRO NAME p1,p2' form
             if not groups or not groups[0] or groups[0][0][KIND] != "id":
@@ -605,7 +685,10 @@ class Assembler:
         params = []
         for g in groups:
             if len(g) != 1 or g[0][KIND] != "id":
-                raise _Report(g[0][COL] if g else op[COL], "macro parameters must be names separated by commas")
+                raise _Report(
+                    g[0][COL] if g else op[COL],
+                    "macro parameters must be names separated by commas",
+                )
             params.append(g[0][VALUE])
         header = self.line
         body = self.collect(it, header, "MACRO")
@@ -614,7 +697,10 @@ class Assembler:
         name = label[VALUE]
         if name in self.macros:
             first = self.macros[name].line
-            raise _Report(label[COL], f"macro '{label[TEXT]}' already defined at {first.filename}:{first.number}")
+            raise _Report(
+                label[COL],
+                f"macro '{label[TEXT]}' already defined at {first.filename}:{first.number}",
+            )
         if encoder.is_mnemonic(name) or name in DIRECTIVES:
             raise _Report(label[COL], f"'{label[TEXT]}' is an instruction or directive name")
         local_names: list[str] = []
@@ -634,29 +720,41 @@ class Assembler:
         for g in groups:
             if g:
                 end = g[-1][COL] + len(g[-1][TEXT])
-                args.append(text[g[0][COL]:end])
+                args.append(text[g[0][COL] : end])
             else:
                 args.append("")
         if len(args) > len(macro.params):
-            raise _Report(op[COL], f"macro {macro.name} takes {len(macro.params)} argument(s), got {len(args)}")
+            raise _Report(
+                op[COL],
+                f"macro {macro.name} takes {len(macro.params)} argument(s), got {len(args)}",
+            )
         mapping = dict(zip(macro.params, args + [""] * (len(macro.params) - len(args))))
         for name in macro.locals:
             self.unique += 1
             mapping[name] = f"??{self.unique:04d}"
         self.expand(macro.body, 1, f"macro {macro.name}", self.line, mapping)
 
-    def expand(self, body: list[SourceLine], times: int, what: str, origin: SourceLine,
-               mapping: dict[str, str] | None = None) -> None:
+    def expand(
+        self,
+        body: list[SourceLine],
+        times: int,
+        what: str,
+        origin: SourceLine,
+        mapping: dict[str, str] | None = None,
+    ) -> None:
         if self.depth >= MAX_NESTING:
             raise _Report(0, f"{what} nested more than {MAX_NESTING} deep (recursive macro?)")
         note = f" (in {what} at {origin.filename}:{origin.number})"
         lines = body
         if mapping:
+
             def replace(m: re.Match) -> str:
                 word = m.group()
                 return mapping.get(word.upper(), word)
 
-            lines = [SourceLine(_MACRO_WORDS.sub(replace, s.text), s.filename, s.number) for s in body]
+            lines = [
+                SourceLine(_MACRO_WORDS.sub(replace, s.text), s.filename, s.number) for s in body
+            ]
         expanded = [SourceLine(s.text, s.filename, s.number, note) for s in lines]
         self.depth += 1
         try:
@@ -678,10 +776,14 @@ class Assembler:
             return first[VALUE], first[COL]
         groups = _split_args(tokens, start)
         g = groups[0]
-        return self.line.text[g[0][COL]:g[-1][COL] + len(g[-1][TEXT])].strip(), first[COL]
+        return self.line.text[g[0][COL] : g[-1][COL] + len(g[-1][TEXT])].strip(), first[COL]
 
     def find_file(self, name: str, column: int) -> str:
-        here = os.path.dirname(self.line.filename) if self.line.filename not in ("<source>", "<none>") else "."
+        here = (
+            os.path.dirname(self.line.filename)
+            if self.line.filename not in ("<source>", "<none>")
+            else "."
+        )
         tried = []
         for folder in [here] + self.include_paths:
             path = os.path.normpath(os.path.join(folder, name))
@@ -707,7 +809,14 @@ class Assembler:
             self.include_stack.pop()
             self.line = origin
 
-    def incbin(self, op: Token, tokens: list[Token], start: int, groups: list[list[Token]], entry: ListingEntry) -> None:
+    def incbin(
+        self,
+        op: Token,
+        tokens: list[Token],
+        start: int,
+        groups: list[list[Token]],
+        entry: ListingEntry,
+    ) -> None:
         name, col = self._file_operand(op, tokens, start)
         path = self.find_file(name, col)
         try:
@@ -717,10 +826,14 @@ class Assembler:
             raise _Report(col, f"cannot read '{name}': {e.strerror}") from None
         end_col = len(self.line.text)
         if len(groups) > 1:
-            skip = self.value_now(parse_expr(groups[1], end_col), groups[1][0][COL], "INCBIN offset")
+            skip = self.value_now(
+                parse_expr(groups[1], end_col), groups[1][0][COL], "INCBIN offset"
+            )
             data = data[skip:]
         if len(groups) > 2:
-            count = self.value_now(parse_expr(groups[2], end_col), groups[2][0][COL], "INCBIN length")
+            count = self.value_now(
+                parse_expr(groups[2], end_col), groups[2][0][COL], "INCBIN length"
+            )
             data = data[:count]
         self.emit(len(data), lambda: data, entry)
 
@@ -747,7 +860,7 @@ class Assembler:
             except (_Report, ExprError) as r:
                 self.error(r.column, r.message)
                 continue
-            fix.chunk.data[fix.offset:fix.offset + fix.size] = data
+            fix.chunk.data[fix.offset : fix.offset + fix.size] = data
         if self.entry_expr is not None:
             expr, line, scope, here, col = self.entry_expr
             self.line, self.scope, self.here = line, scope, here
@@ -776,10 +889,14 @@ class Assembler:
 
     def check_overlaps(self) -> None:
         spans = sorted((c.address, c.address + len(c.data), c) for c in self.chunks if c.data)
-        for (a0, a1, c0), (b0, b1, c1) in zip(spans, spans[1:]):
+        for (_, a1, c0), (b0, b1, c1) in zip(spans, spans[1:]):
             if b0 < a1:
-                self.error(0, f"code at {b0:04X}h-{min(a1, b1) - 1:04X}h overwrites code from "
-                              f"{c0.line.filename}:{c0.line.number}", c1.line)
+                self.error(
+                    0,
+                    f"code at {b0:04X}h-{min(a1, b1) - 1:04X}h overwrites code from "
+                    f"{c0.line.filename}:{c0.line.number}",
+                    c1.line,
+                )
 
 
 def read_source(path: str) -> str:

@@ -23,10 +23,16 @@ MEMORY_SHAPE = "(#)"
 
 # Spellings some assemblers use for the undocumented index-register halves.
 REGISTER_SYNONYMS = {
-    "HX": "IXH", "XH": "IXH", "IXU": "IXH",
-    "LX": "IXL", "XL": "IXL",
-    "HY": "IYH", "YH": "IYH", "IYU": "IYH",
-    "LY": "IYL", "YL": "IYL",
+    "HX": "IXH",
+    "XH": "IXH",
+    "IXU": "IXH",
+    "LX": "IXL",
+    "XL": "IXL",
+    "HY": "IYH",
+    "YH": "IYH",
+    "IYU": "IYH",
+    "LY": "IYL",
+    "YL": "IYL",
 }
 MNEMONIC_SYNONYMS = {"SLI": "SLL", "SL1": "SLL"}
 # Mnemonics whose accumulator operand is implicit in the table ('SUB B');
@@ -92,7 +98,13 @@ class _Index:
             for p in enc.operands:
                 if p[0].isalpha() and p not in ("n", "nn", "e"):
                     names.add(p)
-                elif p.startswith("(") and p[1:-1] and p[1:-1][0].isalpha() and "+" not in p and p not in ("(n)", "(nn)"):
+                elif (
+                    p.startswith("(")
+                    and p[1:-1]
+                    and p[1:-1][0].isalpha()
+                    and "+" not in p
+                    and p not in ("(n)", "(nn)")
+                ):
                     indirect.add(p[1:-1])
             if not enc.canonical:
                 continue
@@ -175,9 +187,16 @@ def parse_operand(tokens: list[Token], end_col: int) -> Operand:
         close_col = tokens[-1][COL]
         if len(inner) == 1 and inner[0][KIND] == "id" and inner[0][VALUE] in index().indirect:
             return Operand(f"({inner[0][VALUE]})", None, col)
-        if (len(inner) > 1 and inner[0][KIND] == "id" and inner[0][VALUE] in ("IX", "IY")
-                and inner[1][KIND] == "op" and inner[1][VALUE] in ("+", "-")):
-            return Operand(f"({inner[0][VALUE]}+#)", parse_expr(_no_registers(inner[1:]), close_col), col)
+        if (
+            len(inner) > 1
+            and inner[0][KIND] == "id"
+            and inner[0][VALUE] in ("IX", "IY")
+            and inner[1][KIND] == "op"
+            and inner[1][VALUE] in ("+", "-")
+        ):
+            return Operand(
+                f"({inner[0][VALUE]}+#)", parse_expr(_no_registers(inner[1:]), close_col), col
+            )
         return Operand(MEMORY_SHAPE, parse_expr(_no_registers(inner), close_col), col)
     return Operand(VALUE_SHAPE, parse_expr(_no_registers(tokens), end_col), col)
 
@@ -240,8 +259,11 @@ def expected_forms(mnemonic: str, count: int, first: str | None = None) -> str:
     return f"invalid operands for {mnemonic}; expected one of: {shown}"
 
 
-_LIMITS = {"n": (-128, 255, "8-bit value"), "nn": (-32768, 65535, "16-bit value"),
-           "d": (-128, 127, "index displacement")}
+_LIMITS = {
+    "n": (-128, 255, "8-bit value"),
+    "nn": (-32768, 65535, "16-bit value"),
+    "d": (-128, 127, "index displacement"),
+}
 
 
 def encode(form: Form, values: list[int | None], address: int) -> tuple[bytes, Encoding]:
@@ -251,8 +273,9 @@ def encode(form: Form, values: list[int | None], address: int) -> tuple[bytes, E
     a literal operand (bit number, RST target, IM mode) the table lacks.
     """
     if form.literal:
-        for enc, specs in form.candidates:
-            if all(type(s) is not int or s == v for s, v in zip(specs, values)):
+        for candidate in form.candidates:
+            if all(type(s) is not int or s == v for s, v in zip(candidate[1], values)):
+                enc, specs = candidate
                 break
         else:
             i = next(i for i, s in enumerate(form.candidates[0][1]) if type(s) is int)
@@ -269,8 +292,11 @@ def encode(form: Form, values: list[int | None], address: int) -> tuple[bytes, E
         if spec == "e":
             offset = value - (address + enc.length)
             if not -128 <= offset <= 127:
-                raise MatchError(f"relative jump out of range: target {value & 0xFFFF:04X}h is {offset:+d} bytes "
-                                 f"away, {form.mnemonic} reaches -128..+127", i)
+                raise MatchError(
+                    f"relative jump out of range: target {value & 0xFFFF:04X}h is {offset:+d} "
+                    f"bytes away, {form.mnemonic} reaches -128..+127",
+                    i,
+                )
             fields["e"] = offset
             continue
         low, high, what = _LIMITS[spec]

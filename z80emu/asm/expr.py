@@ -14,7 +14,8 @@ and OR combine them as in M-80.  Division truncates toward zero.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Union
+from collections.abc import Callable
+from typing import Protocol, Union
 
 from .lexer import COL, KIND, TEXT, VALUE, Token
 
@@ -27,7 +28,7 @@ class Context(Protocol):
     def lookup(self, name: str, column: int) -> int: ...
 
 
-Expr = Union[int, Callable[[Context], int]]
+Expr = Union[int, Callable[[Context], int]]  # noqa: UP007 (a runtime alias: no '|' on Callable)
 
 
 class ExprError(Exception):
@@ -110,9 +111,7 @@ _UNARY_OPS: dict[str, Callable[[int], int]] = {
 }
 
 #: Words that are operators, so never symbol names.
-RESERVED_WORDS = frozenset(
-    name for name in list(_BINARY_OPS) + list(_UNARY_OPS) if name.isalpha()
-)
+RESERVED_WORDS = frozenset(name for name in list(_BINARY_OPS) + list(_UNARY_OPS) if name.isalpha())
 
 
 def _binary(fn: Callable[[int, int, int], int], left: Expr, right: Expr, col: int) -> Expr:
@@ -185,7 +184,9 @@ class _Parser:
             return _symbol(value, col)
         if kind == "str":
             if len(value) != 1:
-                raise ExprError(col, f"a string in an expression must be one character, got {tok[TEXT]}")
+                raise ExprError(
+                    col, f"a string in an expression must be one character, got {tok[TEXT]}"
+                )
             return ord(value)
         if value == "$":
             return _here

@@ -50,8 +50,8 @@ _HEX = frozenset("0123456789ABCDEF")
 def parse_number(text: str) -> int:
     """Read a numeric literal; raise ValueError with a reason when it is malformed.
 
-    >>> [parse_number(t) for t in ("0FFh", "$FF", "0xff", "%1010", "1010b", "17o", "0b101", "42", "42d")]
-    [255, 255, 255, 10, 10, 15, 5, 42, 42]
+    >>> [parse_number(t) for t in ("0FFh", "$FF", "0xff", "%1010", "1010b", "17o", "0b101", "42d")]
+    [255, 255, 255, 10, 10, 15, 5, 42]
     """
     upper = text.upper()
     digits, base, name = upper, 10, "decimal"

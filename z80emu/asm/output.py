@@ -14,7 +14,7 @@ from ..formats.cas import write_system_cas
 from ..formats.cmd import write_cmd
 from ..formats.ihex import write_ihex
 from ..isa import Encoding
-from .core import Assembler, AsmError
+from .core import AsmError, Assembler
 
 FORMATS = ("bin", "hex", "cmd", "cas")
 _EXTENSIONS = {".hex": "hex", ".ihx": "hex", ".cmd": "cmd", ".cas": "cas"}
@@ -42,18 +42,27 @@ class Assembly:
     """The result of :func:`z80emu.asm.assemble`."""
 
     def __init__(self, asm: Assembler) -> None:
-        self.errors: list[AsmError] = sorted(asm.errors, key=lambda e: (e.filename, e.line, e.column))
+        self.errors: list[AsmError] = sorted(
+            asm.errors, key=lambda e: (e.filename, e.line, e.column)
+        )
         self._asm = asm
-        self.segments: list[Segment] = merge_segments([Segment(c.address, bytes(c.data)) for c in asm.chunks])
+        self.segments: list[Segment] = merge_segments(
+            [Segment(c.address, bytes(c.data)) for c in asm.chunks]
+        )
         self.entry: int | None = asm.entry
         self.symbols: dict[str, int] = {
-            asm.display.get(k, k): v for k, v in asm.symbols.items() if type(v) is int and not k.startswith("??")
+            asm.display.get(k, k): v
+            for k, v in asm.symbols.items()
+            if type(v) is int and not k.startswith("??")
         }
 
     def instructions(self) -> list[tuple[int, bytes, Encoding]]:
         """Every assembled instruction as (address, bytes, encoding), in source order."""
-        return [(e.address, bytes(e.chunk.data[e.offset:e.offset + e.size]), e.encoding)
-                for e in self._asm.listing if e.encoding is not None and e.chunk is not None]
+        return [
+            (e.address, bytes(e.chunk.data[e.offset : e.offset + e.size]), e.encoding)
+            for e in self._asm.listing
+            if e.encoding is not None and e.chunk is not None
+        ]
 
     @property
     def ok(self) -> bool:
@@ -84,7 +93,7 @@ class Assembly:
         end = max(s.address + len(s.data) for s in self.segments)
         out = bytearray([fill]) * (end - self.origin)
         for s in self.segments:
-            out[s.address - self.origin:s.address - self.origin + len(s.data)] = s.data
+            out[s.address - self.origin : s.address - self.origin + len(s.data)] = s.data
         return bytes(out)
 
     def render(self, fmt: str, name: str = "") -> bytes:
@@ -112,7 +121,11 @@ class Assembly:
                     out.append(f"                                      ; file {line.filename}")
                 current_file = line.filename
             mark = "+" if line.note else " "
-            data = bytes(entry.chunk.data[entry.offset:entry.offset + entry.size]) if entry.chunk else b""
+            data = (
+                bytes(entry.chunk.data[entry.offset : entry.offset + entry.size])
+                if entry.chunk
+                else b""
+            )
             if entry.value is not None:
                 addr = f"={entry.value & 0xFFFF:04X}"
             elif entry.address is not None:
@@ -121,7 +134,10 @@ class Assembly:
                 addr = "     "
             timing = tstates_text(entry.encoding.tstates) if entry.encoding is not None else ""
             first, rest = data[:4], data[4:]
-            out.append(f"{line.number:6d}{mark}{addr} {first.hex(' ').upper():<12} {timing:>8}  {line.text.rstrip()}")
+            out.append(
+                f"{line.number:6d}{mark}{addr} {first.hex(' ').upper():<12} {timing:>8}  "
+                + line.text.rstrip()
+            )
             address = (entry.address or 0) + 4
             while rest:
                 out.append(f"       {address & 0xFFFF:04X}  {rest[:4].hex(' ').upper()}")
@@ -131,8 +147,10 @@ class Assembly:
     def symbol_table(self) -> str:
         """Symbols sorted by name, one a line: name, hex value, decimal value."""
         width = max((len(n) for n in self.symbols), default=6)
-        lines = [f"{name:<{width}}  {value & 0xFFFF:04X}H  {value}" for name, value in
-                 sorted(self.symbols.items(), key=lambda kv: kv[0].upper())]
+        lines = [
+            f"{name:<{width}}  {value & 0xFFFF:04X}H  {value}"
+            for name, value in sorted(self.symbols.items(), key=lambda kv: kv[0].upper())
+        ]
         return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -51,7 +51,7 @@ class Program:
         end = max(s.address + len(s.data) for s in self.segments)
         out = bytearray([fill]) * (end - start)
         for s in self.segments:
-            out[s.address - start:s.address - start + len(s.data)] = s.data
+            out[s.address - start : s.address - start + len(s.data)] = s.data
         return start, bytes(out)
 
 

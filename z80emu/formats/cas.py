@@ -27,7 +27,9 @@ def system_name(name: str) -> bytes:
     return text.ljust(NAME_LENGTH).encode("ascii")
 
 
-def write_system_cas(segments: list[Segment], entry: int, name: str, leader: int = LEADER_LENGTH) -> bytes:
+def write_system_cas(
+    segments: list[Segment], entry: int, name: str, leader: int = LEADER_LENGTH
+) -> bytes:
     """Return a SYSTEM tape image loading ``segments`` under ``name`` and
     starting at ``entry`` (what ``SYSTEM`` then ``/`` runs).
 
@@ -41,7 +43,7 @@ def write_system_cas(segments: list[Segment], entry: int, name: str, leader: int
         if seg.address + len(seg.data) > 0x10000:
             raise ValueError(f"segment at {seg.address:04X}h runs past FFFFh")
         for i in range(0, len(seg.data), BLOCK_SIZE):
-            chunk = seg.data[i:i + BLOCK_SIZE]
+            chunk = seg.data[i : i + BLOCK_SIZE]
             address = seg.address + i
             lo, hi = address & 0xFF, address >> 8
             out += bytes([BLOCK, len(chunk) & 0xFF, lo, hi]) + chunk
@@ -60,25 +62,38 @@ def read_system_cas(data: bytes, filename: str = "<cas>") -> Program:
     while pos < len(data) and data[pos] == 0x00:
         pos += 1
     if pos >= len(data):
-        raise FormatError(filename, f"offset 0x{pos:04X}", "no sync byte A5h after the leader (empty tape?)")
+        raise FormatError(
+            filename, f"offset 0x{pos:04X}", "no sync byte A5h after the leader (empty tape?)"
+        )
     if data[pos] != SYNC:
-        raise FormatError(filename, f"offset 0x{pos:04X}",
-                          f"expected sync byte A5h after the 00h leader, found {data[pos]:02X}h "
-                          "(not a byte-aligned 500-baud tape?)")
+        raise FormatError(
+            filename,
+            f"offset 0x{pos:04X}",
+            f"expected sync byte A5h after the 00h leader, found {data[pos]:02X}h "
+            "(not a byte-aligned 500-baud tape?)",
+        )
     pos += 1
 
     def need(count: int, what: str) -> bytes:
         if pos + count > len(data):
-            raise FormatError(filename, f"offset 0x{pos:04X}",
-                              f"file ends inside {what} (needs {count} bytes, {len(data) - pos} left)")
-        return data[pos:pos + count]
+            raise FormatError(
+                filename,
+                f"offset 0x{pos:04X}",
+                f"file ends inside {what} (needs {count} bytes, {len(data) - pos} left)",
+            )
+        return data[pos : pos + count]
 
     header = need(1, "the header")[0]
     if header == BASIC_HEADER:
-        raise FormatError(filename, f"offset 0x{pos:04X}",
-                          "this is a BASIC program tape (header D3h), not a SYSTEM tape (header 55h)")
+        raise FormatError(
+            filename,
+            f"offset 0x{pos:04X}",
+            "this is a BASIC program tape (header D3h), not a SYSTEM tape (header 55h)",
+        )
     if header != SYSTEM_HEADER:
-        raise FormatError(filename, f"offset 0x{pos:04X}", f"expected SYSTEM header 55h, found {header:02X}h")
+        raise FormatError(
+            filename, f"offset 0x{pos:04X}", f"expected SYSTEM header 55h, found {header:02X}h"
+        )
     pos += 1
     name = need(NAME_LENGTH, "the file name").decode("ascii", "replace").rstrip()
     pos += NAME_LENGTH
@@ -90,8 +105,11 @@ def read_system_cas(data: bytes, filename: str = "<cas>") -> Program:
             lo, hi = need(2, "the entry address")
             return Program(merge_segments(segments), lo | (hi << 8), name)
         if marker != BLOCK:
-            raise FormatError(filename, f"offset 0x{pos:04X}",
-                              f"expected data block 3Ch or entry record 78h, found {marker:02X}h")
+            raise FormatError(
+                filename,
+                f"offset 0x{pos:04X}",
+                f"expected data block 3Ch or entry record 78h, found {marker:02X}h",
+            )
         start = pos
         pos += 1
         count, lo, hi = need(3, "a block header")
@@ -102,11 +120,16 @@ def read_system_cas(data: bytes, filename: str = "<cas>") -> Program:
         checksum = need(1, "a block checksum")[0]
         expected = (lo + hi + sum(chunk)) & 0xFF
         if checksum != expected:
-            raise FormatError(filename, f"offset 0x{start:04X}",
-                              f"checksum error in block at {lo | (hi << 8):04X}h "
-                              f"(stored {checksum:02X}h, computed {expected:02X}h)")
+            raise FormatError(
+                filename,
+                f"offset 0x{start:04X}",
+                f"checksum error in block at {lo | (hi << 8):04X}h "
+                f"(stored {checksum:02X}h, computed {expected:02X}h)",
+            )
         pos += 1
         address = lo | (hi << 8)
         if address + count > 0x10000:
-            raise FormatError(filename, f"offset 0x{start:04X}", f"block at {address:04X}h runs past FFFFh")
+            raise FormatError(
+                filename, f"offset 0x{start:04X}", f"block at {address:04X}h runs past FFFFh"
+            )
         segments.append(Segment(address, bytes(chunk)))

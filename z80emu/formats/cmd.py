@@ -37,10 +37,12 @@ def write_cmd(segments: list[Segment], entry: int, name: str = "") -> bytes:
         if seg.address + len(seg.data) > 0x10000:
             raise ValueError(f"segment at {seg.address:04X}h runs past FFFFh")
         for i in range(0, len(seg.data), MAX_RECORD_DATA):
-            chunk = seg.data[i:i + MAX_RECORD_DATA]
+            chunk = seg.data[i : i + MAX_RECORD_DATA]
             address = seg.address + i
             # The length byte counts the two address bytes too, modulo 256.
-            out += bytes([RECORD_LOAD, (len(chunk) + 2) & 0xFF, address & 0xFF, address >> 8]) + chunk
+            out += (
+                bytes([RECORD_LOAD, (len(chunk) + 2) & 0xFF, address & 0xFF, address >> 8]) + chunk
+            )
     out += bytes([RECORD_TRANSFER, 2, entry & 0xFF, (entry >> 8) & 0xFF])
     return bytes(out)
 
@@ -64,10 +66,13 @@ def read_cmd(data: bytes, filename: str = "<cmd>") -> Program:
             break
         else:
             size = length or 256
-        body = data[pos + 2:pos + 2 + size]
+        body = data[pos + 2 : pos + 2 + size]
         if len(body) < size:
-            raise FormatError(filename, where, f"record type {kind:02X}h needs {size} bytes, "
-                              f"only {len(body)} left in the file")
+            raise FormatError(
+                filename,
+                where,
+                f"record type {kind:02X}h needs {size} bytes, only {len(body)} left in the file",
+            )
         if kind == RECORD_LOAD:
             address = body[0] | (body[1] << 8)
             if address + size - 2 > 0x10000:
@@ -81,8 +86,12 @@ def read_cmd(data: bytes, filename: str = "<cmd>") -> Program:
         elif kind == RECORD_NAME:
             name = body.decode("ascii", "replace").strip()
         elif kind not in SKIPPED_RECORDS:
-            raise FormatError(filename, where, f"unknown record type {kind:02X}h "
-                              "(expected 01h load, 02h transfer or a header/comment record)")
+            raise FormatError(
+                filename,
+                where,
+                f"unknown record type {kind:02X}h "
+                "(expected 01h load, 02h transfer or a header/comment record)",
+            )
         pos += 2 + size
     if not segments:
         raise FormatError(filename, "offset 0x0000", "no load records (type 01h) in the file")

@@ -38,9 +38,11 @@ def write_ihex(segments: list[Segment], entry: int | None = None, width: int = 1
         if seg.address + len(seg.data) > 0x10000:
             raise ValueError(f"segment at {seg.address:04X}h runs past FFFFh")
         for i in range(0, len(seg.data), width):
-            lines.append(_record(RECORD_DATA, seg.address + i, seg.data[i:i + width]))
+            lines.append(_record(RECORD_DATA, seg.address + i, seg.data[i : i + width]))
     if entry is not None:
-        lines.append(_record(RECORD_START_SEGMENT, 0, bytes([0, 0, (entry >> 8) & 0xFF, entry & 0xFF])))
+        lines.append(
+            _record(RECORD_START_SEGMENT, 0, bytes([0, 0, (entry >> 8) & 0xFF, entry & 0xFF]))
+        )
     lines.append(_record(RECORD_EOF, 0, b""))
     return "\n".join(lines) + "\n"
 
@@ -66,14 +68,22 @@ def read_ihex(text: str, filename: str = "<hex>") -> Program:
         except ValueError:
             raise FormatError(filename, where, "expected hexadecimal digits after ':'") from None
         if len(raw) < 5 or len(raw) != raw[0] + 5:
-            raise FormatError(filename, where, f"record length does not match its count byte ({len(raw)} bytes)")
+            raise FormatError(
+                filename, where, f"record length does not match its count byte ({len(raw)} bytes)"
+            )
         if sum(raw) & 0xFF:
-            raise FormatError(filename, where, f"checksum mismatch (record sums to {sum(raw) & 0xFF:02X}h, expected 00h)")
-        count, address, kind, body = raw[0], (raw[1] << 8) | raw[2], raw[3], raw[4:4 + raw[0]]
+            raise FormatError(
+                filename,
+                where,
+                f"checksum mismatch (record sums to {sum(raw) & 0xFF:02X}h, expected 00h)",
+            )
+        count, address, kind, body = raw[0], (raw[1] << 8) | raw[2], raw[3], raw[4 : 4 + raw[0]]
         if kind == RECORD_DATA:
             start = base + address
             if start + count > 0x10000:
-                raise FormatError(filename, where, f"data at {start:X}h lies outside the 64 KB address space")
+                raise FormatError(
+                    filename, where, f"data at {start:X}h lies outside the 64 KB address space"
+                )
             segments.append(Segment(start, bytes(body)))
         elif kind == RECORD_EOF:
             seen_eof = True
@@ -86,10 +96,14 @@ def read_ihex(text: str, filename: str = "<hex>") -> Program:
             if count != 4:
                 raise FormatError(filename, where, "expected a 4-byte start address")
             value = int.from_bytes(body, "big")
-            entry = (((value >> 16) << 4) + (value & 0xFFFF)) if kind == RECORD_START_SEGMENT else value
+            entry = (
+                (((value >> 16) << 4) + (value & 0xFFFF)) if kind == RECORD_START_SEGMENT else value
+            )
             entry &= 0xFFFF
         else:
-            raise FormatError(filename, where, f"unknown record type {kind:02X}h (expected 00h-05h)")
+            raise FormatError(
+                filename, where, f"unknown record type {kind:02X}h (expected 00h-05h)"
+            )
     if not seen_eof:
         raise FormatError(filename, "end of file", "missing end-of-file record (:00000001FF)")
     return Program(merge_segments(segments), entry, "")
