@@ -120,12 +120,12 @@ class Bus:
 
         def read(addr: int) -> int:
             """Data reads of 37E0h-3BFFh."""
-            if addr >= KEYBOARD:
+            if addr >= 0x3800:  # the keyboard window (KEYBOARD)
                 if keyboard.typing:
                     keyboard.scanned(addr)
                 return mem[addr]
-            if expansion and addr < REGISTERS + 16:
-                handler = reg_read[addr - REGISTERS]
+            if expansion and addr < 0x37F0:  # the EI registers (REGISTERS)
+                handler = reg_read[addr - 0x37E0]
                 if handler is not None:
                     return handler(addr)
             return 0xFF
@@ -133,24 +133,38 @@ class Bus:
         return read
 
     def _make_write(self) -> WriteHandler:
+        # Hot: every video RAM write of the CPU comes here, so the addresses are
+        # literals (VIDEO_RAM, RAM, REGISTERS) and the tables closure variables.
         mem = self.memory
         gate = self.video.gate
         reg_write = self.reg_write
         expansion = self.expansion
         ram_top = self.ram_top
 
-        def write(addr: int, value: int) -> None:
-            """Data writes below write_limit."""
-            if addr >= VIDEO_RAM:
-                if addr < RAM:
+        if ram_top >= 0x10000:
+            def write(addr: int, value: int) -> None:
+                """Data writes below 4000h (48 KB machine)."""
+                if addr >= 0x3C00:
                     mem[addr] = gate[value]  # the stock machine keeps no bit 6
-                elif addr < ram_top:
-                    mem[addr] = value
-                return  # absent RAM keeps nothing
-            if expansion and REGISTERS <= addr < REGISTERS + 16:
-                handler = reg_write[addr - REGISTERS]
+                elif expansion and 0x37E0 <= addr < 0x37F0:
+                    handler = reg_write[addr - 0x37E0]
+                    if handler is not None:
+                        handler(addr, value)
+                # ROM, unmapped space and the keyboard ignore writes
+            return write
+
+        def write_small(addr: int, value: int) -> None:
+            """Data writes anywhere (machines with less than 48 KB)."""
+            if addr >= 0x3C00:
+                if addr >= 0x4000:
+                    if addr < ram_top:
+                        mem[addr] = value
+                    # absent RAM keeps nothing
+                else:
+                    mem[addr] = gate[value]
+            elif expansion and 0x37E0 <= addr < 0x37F0:
+                handler = reg_write[addr - 0x37E0]
                 if handler is not None:
                     handler(addr, value)
-            # ROM, unmapped space and the keyboard ignore writes
 
-        return write
+        return write_small

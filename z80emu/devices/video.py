@@ -109,6 +109,10 @@ class Video:
         self.changed_cells: list[int] = []  # video offsets redrawn by the last render()
         self._atlas = cell_atlas()
         self._atlas_wide = np.repeat(self._atlas, 2, axis=2)  # (256, 12, 12)
+        # The same dots as one row per (code, scan line), read as uint16 pairs.
+        self._lines_narrow = self._atlas.reshape(-1, CELL_WIDTH).view(np.uint16)
+        self._lines_wide = self._atlas_wide.reshape(-1, CELL_WIDTH * 2).view(np.uint16)
+        self._lines = np.arange(CELL_HEIGHT, dtype=np.intp)[None, :, None]
         self._shown = None  # bytes of video RAM last drawn, and the mode
         self._shown_wide = False
 
@@ -167,12 +171,15 @@ class Video:
         return self.screen
 
     def _draw_all(self, codes: np.ndarray, wide: bool) -> None:
+        # Gather each cell line (6 or 12 dots, seen as uint16 pairs) straight into
+        # the screen, in screen order: row, scan line, column.
+        grid = codes.reshape(ROWS, COLUMNS)
         if wide:
-            cells = self._atlas_wide[codes.reshape(ROWS, COLUMNS)[:, ::2]]
-        else:
-            cells = self._atlas[codes.reshape(ROWS, COLUMNS)]
-        # (rows, cols, 12, w) -> (rows, 12, cols, w) -> (192, 384)
-        self.screen[:] = cells.transpose(0, 2, 1, 3).reshape(HEIGHT, WIDTH)
+            grid = grid[:, ::2]
+        index = grid.astype(np.intp)[:, None, :] * CELL_HEIGHT + self._lines
+        lines = self._lines_wide if wide else self._lines_narrow
+        np.take(lines, index.ravel(), axis=0, out=self.screen.reshape(
+            -1, lines.shape[1] * 2).view(np.uint16))
 
     def screen_text(self) -> str:
         """The screen as 16 lines of text joined by newlines.

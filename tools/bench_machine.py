@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Benchmark the whole TRS-80 Model I against the bare CPU on the same program
+(see z80emu/machines/benchmark.py for what is measured and how)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from z80emu.machines.benchmark import format_result, machine_benchmark  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="emulated seconds per run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs; the best is kept")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args(argv)
+    result = machine_benchmark(args.seconds, args.repeat)
+    print(json.dumps(result.as_dict(), indent=1) if args.json else format_result(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
