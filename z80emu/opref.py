@@ -129,14 +129,9 @@ def find_bytes(data: bytes, address: int = 0) -> list[Hit]:
 
 def lookup(query: str, address: int = 0) -> list[Hit]:
     """Bytes ('3E', 'DD 7E 05', 'dd7e05') or text ('LD A,(HL)', 'ld a,5')."""
-    compact = "".join(query.split())
-    if (
-        compact
-        and _HEX_QUERY.match(compact)
-        and " " not in query.strip().partition(" ")[0][2:]
-        and all(_HEX_QUERY.match(w) for w in query.split())
-    ):
-        return find_bytes(bytes.fromhex(compact), address)
+    words = query.split()
+    if words and all(_HEX_QUERY.match(w) for w in words):  # no mnemonic is all hex pairs
+        return find_bytes(bytes.fromhex("".join(words)), address)
     if not query.strip():
         raise RefError("expected an instruction such as 'LD A,(HL)' or bytes such as '3E 05'")
     return find_text(query, address)
