@@ -82,7 +82,7 @@ def test_display_driver_control_codes() -> None:
     m = booted()
     # Call 0033h from a program: home, text, cursor moves, erase to end of line.
     prog = bytearray()
-    for ch in b"\x1cABCDEF\x18\x18\x1eX\x1d*\x1a\x1a+":
+    for ch in b"\x1c\x1fABCDEF\x18\x18\x1eX\x1d*\x1a\x1a+":
         prog += bytes([0x3E, ch, 0xCD, 0x33, 0x00])  # LD A,ch; CALL 0033h
     prog += bytes([0x18, 0xFE])
     m.poke(0x7000, prog)
