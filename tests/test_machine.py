@@ -193,3 +193,20 @@ def test_speed_throttle_keeps_real_time() -> None:
     elapsed = time.perf_counter() - t0
     assert elapsed >= 0.15  # held back to about real time
     m.speed = None
+
+
+def test_port_ff_cassette_bits_and_flipflop() -> None:
+    m = booted()
+    events = []
+    m.port_ff.listener = lambda level, motor, t: events.append((level, motor, t))
+    # OUT (FFh) with 05h (high, motor) then 06h (low, motor); IN A,(FFh) to 6000h; loop
+    prog = bytes.fromhex("F3 3E05 D3FF 3E06 D3FF DBFF 320060 18FE")
+    m.poke(0x5000, prog)
+    m.cpu.pc = 0x5000
+    m.port_ff.pulse()  # a pulse from the tape before the OUTs: cleared by them
+    m.run(tstates=200)
+    assert [(level, motor) for level, motor, _ in events] == [(1, True), (2, True)]
+    assert events[0][2] < events[1][2]  # times in T-states, in order
+    assert m.peek(0x6000) == 0x7F  # flip-flop clear, 64 columns
+    m.port_ff.pulse()
+    assert m.bus.io_read(0xFF) == 0xFF

@@ -17,6 +17,9 @@ change of the output level with its time in T-states (sound uses it).
 '0x7f'
 >>> port.write(0x08); hex(port.read()), port.video.wide
 ('0x3f', True)
+>>> port.listener = lambda level, motor, t: print(level, motor)
+>>> port.write(0x0D)
+1 True
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ LEVEL_REST, LEVEL_HIGH, LEVEL_LOW = 0, 1, 2
 class CassettePort:
     """The port FFh latch and the cassette input flip-flop."""
 
-    def __init__(self, video) -> None:
+    def __init__(self, video, clock: Callable[[], int] | None = None) -> None:
         self.video = video
+        self.clock = clock  # the CPU's T-state count, for the listener
         self.value = 0  # last byte written
         self.flipflop = False
-        # listener(level, motor) is called on every write that changes the
-        # output level or the motor; the machine supplies the time.
-        self.listener: Callable[[int, bool], None] | None = None
+        # listener(level, motor, tstates) is called on every write that changes
+        # the output level or the motor (sound and tape recording use it).
+        self.listener: Callable[[int, bool, int], None] | None = None
 
     @property
     def level(self) -> int:
@@ -56,7 +60,7 @@ class CassettePort:
         self.flipflop = False
         self.video.wide = bool(value & 0x08)
         if self.listener is not None and (old ^ value) & 0x07:
-            self.listener(self.level, self.motor)
+            self.listener(self.level, self.motor, self.clock() if self.clock else 0)
 
     def read(self) -> int:
         """IN A,(FFh)."""

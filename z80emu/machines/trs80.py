@@ -71,7 +71,7 @@ class TRS80:
         self.keyboard = bus.keyboard
         self.video = bus.video
         port_value = self.port_ff.value if old is not None else 0
-        self.port_ff = CassettePort(bus.video)
+        self.port_ff = CassettePort(bus.video, clock=lambda: self.cpu.cycles)
         self.port_ff.value = port_value
         bus.map_port(CASSETTE_PORT, read=lambda port: self.port_ff.read(),
                      write=lambda port, value: self.port_ff.write(value))
