@@ -44,7 +44,7 @@ class TRS80:
 
         self.rom = rom if isinstance(rom, Rom) else find_rom(rom)
         self.memory = bytearray(0x10000)
-        self._bus: Bus | None = None
+        self.bus: Bus | None = None
         self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write)
         self.printer = None  # the parallel printer on 37E8h, when one is attached
         self.speed: float | None = None  # None: as fast as possible; 1.0: real time
@@ -54,19 +54,18 @@ class TRS80:
 
     # -- wiring ---------------------------------------------------------------
     def _io_read(self, port: int) -> int:
-        return self._bus.io_read(port)
+        return self.bus.io_read(port)
 
     def _io_write(self, port: int, value: int) -> None:
-        self._bus.io_write(port, value)
+        self.bus.io_write(port, value)
 
     def _configure(self, ram_kb: int, expansion: bool, lowercase: bool) -> None:
         """(Re)build the bus and devices for a configuration; keeps memory."""
         bus = Bus(self.memory, ram_kb, expansion, lowercase)
-        old = self._bus
+        old = self.bus
         if old is not None:
             bus.keyboard.set_state(old.keyboard.get_state())
             bus.video.wide = old.video.wide
-        self._bus = bus
         self.bus = bus
         self.keyboard = bus.keyboard
         self.video = bus.video
