@@ -53,6 +53,8 @@ def test_state_file_is_documented_zip_json(tmp_path) -> None:
     assert state["machine"] == "trs80-model1"
     assert state["config"]["ram_kb"] == 48
     assert set(state["devices"]) == {"keyboard", "video", "port_ff", "latch", "ei"}
+    checked, memory = read_state(path)
+    assert checked == state and memory == bytes(m.memory)
 
 
 def check_unchanged(m: TRS80, path, message: str) -> None:
