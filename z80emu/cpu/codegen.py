@@ -224,24 +224,217 @@ def predict(addr: int, enc: Encoding, data: bytes) -> int | None:
 def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, int | None]]:
     """Decode a trace from pc: [(address, encoding, bytes, followed address)].
 
-    `fetch(addr, n)` returns n bytes of memory.  The trace stops at an
+    `fetch(addr, n)` returns n bytes of memory.  Calls are followed into the
+    routine, and its RET is expected to come back after the call.  The trace stops at an
     instruction it cannot follow, at one that leads back into the trace (a loop
     when it leads to the start), or after `limit` instructions.
     """
     from z80emu.isa import decode
 
     out, seen, addr = [], set(), pc
+    returns: list[int] = []     # return addresses of the calls followed so far
     for _ in range(limit):
         head = fetch(addr, 4)
         enc = decode(head)
         data = head[:enc.length]
         follow = predict(addr, enc, data)
+        if enc.mnemonic in ("CALL", "RST") and follow != (addr + enc.length) & 0xFFFF:
+            returns.append((addr + enc.length) & 0xFFFF)
+        elif enc.text == "RET" and returns:
+            follow = returns.pop()   # a RET from a routine the trace called goes back there
         seen.add(addr)
         out.append((addr, enc, data, follow))
         if follow is None or follow in seen:
             break
         addr = follow
     return out
+
+
+TABLE_NAMES = ("SZ53", "SZ53P", "PARITY", "INCF", "DECF", "ADDF", "ADCF", "SUBF", "SBCF",
+               "CPF")
+
+
+class _TraceWriter:
+    """Writes the Python function for one trace, instruction by instruction.
+
+    The running counts it keeps are what makes the output exact: `tsum` is the
+    T-states of the current pass with every branch untaken (the generated code
+    adds taken-branch extras in a local `t`, and finished loop passes in `tt`),
+    `m1` the opcode fetches since R was last brought up to date, `prev_flags`
+    whether the previous instruction set the flags (which decides Q for SCF/CCF).
+    """
+
+    def __init__(self, instrs: list, wlimit: int, read_hook: tuple[int, int] | None) -> None:
+        self.instrs = instrs
+        self.wlimit = wlimit
+        self.read_hook = read_hook
+        self.start = instrs[0][0]
+        self.looping = instrs[-1][3] == self.start
+        self.all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
+        self.assigned = regs_set(self.all_code)
+        self.branches = "TAKEN" in self.all_code
+        self.body: list[str] = []
+        self.tsum = 0
+        self.m1 = 0
+        self.prev_flags: bool | None = None
+        self.tmax = 0
+        self.io_pre: str | None = None
+
+    # -- pieces of generated code --------------------------------------------------
+
+    def spent(self) -> str:
+        """The expression for T-states used so far in the whole call."""
+        return " + ".join([str(self.tsum)] + (["t"] if self.branches else [])
+                          + (["tt"] if self.looping else []))
+
+    def exit_lines(self, pc_expr: str, fetches: int, flags: bool | None) -> list[str]:
+        """Store every register and return: leaving the trace at this point."""
+        out = [f"cpu.{x} = {x}" for x in self.assigned]
+        out.append(f"cpu.pc = {pc_expr}")
+        out.append(f"cpu.r = (r & 0x80) | ((r + {fetches}) & 0x7F)")
+        if flags is None:
+            out.append("cpu.q = q" if self.looping else "pass")
+        else:
+            out.append("cpu.q = f" if flags else "cpu.q = 0")
+        out.append(f"return {self.spent()}")
+        return out
+
+    def epilogue(self, pc_expr: str) -> list[str]:
+        return self.exit_lines(pc_expr, self.m1, self.prev_flags)
+
+    def read(self, args: list[str]) -> str:
+        addr_expr = args[0]
+        if self.read_hook is None:
+            return f"mem[{addr_expr}]"
+        lo, hi = self.read_hook
+        value = _const(addr_expr)
+        if value is not None:
+            return f"rhook({value})" if lo <= value <= hi else f"mem[{value}]"
+        return f"(rhook(_x) if {lo} <= (_x := {addr_expr}) <= {hi} else mem[_x])"
+
+    def write(self, indent: str, addr_expr: str, value: str,
+              leave: list[str] | None) -> list[str]:
+        """A data write; `leave` is the exit to take at once if it lands on code."""
+        out = [f"{indent}_x = {addr_expr}"]
+        if self.wlimit:
+            out += [f"{indent}if _x < {self.wlimit}:", f"{indent}    whook(_x, {value})",
+                    f"{indent}else:", f"{indent}    mem[_x] = {value}"]
+        else:
+            out.append(f"{indent}mem[_x] = {value}")
+        out.append(f"{indent}if codemap[_x]:")
+        if leave is not None and not indent:
+            out.append(f"{indent}    cpu.smc(_x)")
+            out += [f"{indent}    {ln}" for ln in leave]
+        else:
+            out.append(f"{indent}    smc = cpu.smc(_x)")
+        return out
+
+    # -- one instruction -------------------------------------------------------------
+
+    def add(self, index: int, addr: int, enc: Encoding, data: bytes, follow: int | None) -> None:
+        body = self.body
+        nxt = (addr + enc.length) & 0xFFFF
+        last = index == len(self.instrs) - 1
+        leaves_after = not (last and not self.looping)   # more of the trace follows
+        self.m1 += m1_count(enc)
+        body.append(f"# {addr:04X}  {enc.text}")
+        if enc.is_prefix_only:
+            self.tsum += 4
+            self.tmax += 4
+            self.prev_flags = False
+            if last:
+                body += self.epilogue(str(nxt))
+            return
+        code = enc.code
+        for name, value in _literal_operands(enc, data).items():
+            code = re.sub(rf"\b{name}\b", str(value), code)
+        code = re.sub(r"\bSTART\b", str(addr), code)
+        uses_pc = bool(re.search(r"\bpc\b", code))
+        pc_after = "pc" if uses_pc else str(nxt)
+        if uses_pc:
+            body.append(f"pc = {nxt}")
+        if "IN(" in code or "OUT(" in code:
+            # devices see the cycle count at the start of the instruction
+            self.io_pre = self.spent()
+            body.append(f"cpu.cycles += {self.io_pre}")
+        if re.search(r"\bQ\b", code):
+            if self.prev_flags is None:
+                q_expr = "q" if self.looping else "cpu.q"
+            else:
+                q_expr = "f" if self.prev_flags else "0"
+            code = re.sub(r"\bQ\b", q_expr, code)
+        t_here = enc.tstates[-1]
+        code = code.replace("TAKEN", str(enc.tstates[0] - t_here))
+        self.tsum += t_here
+        end = self.spent() if self.io_pre is None else f"{self.spent()} - ({self.io_pre})"
+        code = code.replace("T_END", f"(cpu.cycles + {end})")
+        code = code.replace("RNOW", f"((r & 0x80) | ((r + {self.m1}) & 0x7F))")
+        code = _subst_calls(code, "IN", lambda a: f"cpu.io_read({a[0]})")
+        code = _subst_calls(code, "RD", self.read)
+        lines = code.split("\n")
+        # A single write that ends the instruction can leave right where it lands.
+        wr_last = lines[-1].startswith("WR(") and sum("WR(" in ln for ln in lines) == 1
+        leave = (self.exit_lines(pc_after, self.m1, enc.flags_changed)
+                 if wr_last and leaves_after else None)
+        out = _expand_lines(code, lambda ind, a, v: self.write(ind, a, v, leave))
+        if any("R_SET = " in ln for ln in out):
+            out = [ln.replace("R_SET = ", "r = ") for ln in out]
+            self.m1 = 0
+        body += [ln for ln in out if ln.strip()]
+        self.tmax += enc.tstates[0]
+        self.prev_flags = enc.flags_changed
+        if "WR(" in enc.code and leaves_after and leave is None:
+            body.append("if smc:")
+            body += ["    " + ln for ln in self.epilogue(pc_after)]
+        if follow is not None and enc.ends_block and leaves_after:
+            unconditional = (enc.mnemonic in ("JR", "JP", "CALL", "RST")
+                             and not (enc.operands and enc.operands[0] in CONDITIONS)
+                             and enc.text != "JP (HL)")
+            if not unconditional:
+                body.append(f"if pc != {follow}:")
+                body += ["    " + ln for ln in self.epilogue("pc")]
+        if last:
+            if self.looping:
+                self.close_loop()
+            else:
+                body += self.epilogue(pc_after)
+
+    def close_loop(self) -> None:
+        """End of a pass of a looping trace: count it, and go round if another fits."""
+        body = self.body
+        body.append(f"tt += {self.tsum}" + (" + t" if self.branches else ""))
+        if self.branches:
+            body.append("t = 0")
+        body.append(f"r = (r & 0x80) | ((r + {self.m1}) & 0x7F)")
+        body.append("q = f" if self.prev_flags else "q = 0")
+        self.m1 = 0
+        saved, self.tsum = self.tsum, 0
+        body.append(f"if tt + {self.tmax} > budget:")
+        body += ["    " + ln for ln in self.epilogue(str(self.start))]
+        self.tsum = saved
+
+    def source(self) -> str:
+        for index, (addr, enc, data, follow) in enumerate(self.instrs):
+            self.add(index, addr, enc, data, follow)
+        code = self.all_code
+        has_write = "WR(" in code
+        head = ["codemap = cpu.codemap"] if has_write else []
+        if has_write and self.wlimit:
+            head.append("whook = cpu.whook")
+        if self.read_hook is not None and "RD(" in code:
+            head.append("rhook = cpu.rhook")
+        head += [f"{x} = cpu.{x}" for x in regs_used(code)] + ["r = cpu.r"]
+        if self.branches:
+            head.append("t = 0")
+        if self.looping:
+            head += ["tt = 0", "q = cpu.q", "while True:"]
+        if has_write:
+            head.insert(head.index("r = cpu.r") + 1, "smc = 0")
+        indent = "    " if self.looping else ""
+        tables = [n for n in TABLE_NAMES if re.search(rf"\b{n}\b", code)]
+        args = "".join(f", {n}={n}" for n in tables)
+        lines = head + [indent + ln for ln in self.body]
+        return f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {ln}\n" for ln in lines)
 
 
 def block_source(instrs, *, wlimit: int = 0,
@@ -256,144 +449,6 @@ def block_source(instrs, *, wlimit: int = 0,
     loops to its start -- before a pass that might not fit in `budget`.
     """
     instrs = [tuple(i) + (None,) * (4 - len(i)) for i in instrs]
-    start = instrs[0][0]
-    looping = instrs[-1][3] == start
-    all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
-    used = regs_used(all_code)
-    assigned = regs_set(all_code)
-    branches = "TAKEN" in all_code
-    ind = "    " if looping else ""
-    head = [f"{x} = cpu.{x}" for x in used] + ["r = cpu.r"]
-    if branches:
-        head.append("t = 0")
-    if looping:
-        head += ["tt = 0", "q = cpu.q"]
-    has_write = "WR(" in all_code
-    if has_write:
-        head.append("smc = 0")
-    body: list[str] = []
-    tsum = 0          # T-states of this pass so far, branches not taken
-    m1 = 0            # opcode fetches since R was last brought up to date
-    prev_flags = None
-    tmax = 0
-    io_pre = None
-
-    def spent() -> str:
-        parts = [str(tsum)] + (["t"] if branches else []) + (["tt"] if looping else [])
-        return " + ".join(parts)
-
-    def epilogue(pc_expr: str) -> list[str]:
-        out = [f"cpu.{x} = {x}" for x in assigned]
-        out.append(f"cpu.pc = {pc_expr}")
-        out.append(f"cpu.r = (r & 0x80) | ((r + {m1}) & 0x7F)")
-        if prev_flags is None:
-            out.append("cpu.q = q" if looping else "pass")
-        else:
-            out.append("cpu.q = f" if prev_flags else "cpu.q = 0")
-        out.append(f"return {spent()}")
-        return out
-
-    for index, (addr, enc, data, follow) in enumerate(instrs):
-        code = enc.code
-        nxt = (addr + enc.length) & 0xFFFF
-        m1 += m1_count(enc)
-        body.append(f"# {addr:04X}  {enc.text}")
-        if enc.is_prefix_only:
-            tsum += 4
-            tmax += 4
-            prev_flags = False
-            if index == len(instrs) - 1:
-                body += epilogue(str(nxt))
-            continue
-        for name, value in _literal_operands(enc, data).items():
-            code = re.sub(rf"\b{name}\b", str(value), code)
-        code = re.sub(r"\bSTART\b", str(addr), code)
-        if re.search(r"\bpc\b", code):
-            body.append(f"pc = {nxt}")
-        if "IN(" in code or "OUT(" in code:
-            io_pre = spent()
-            body.append(f"cpu.cycles += {io_pre}")
-        if re.search(r"\bQ\b", code):
-            if prev_flags is None:
-                q_expr = "q" if looping else "cpu.q"
-            else:
-                q_expr = "f" if prev_flags else "0"
-            code = re.sub(r"\bQ\b", q_expr, code)
-        t_here = enc.tstates[-1]
-        code = code.replace("TAKEN", str(enc.tstates[0] - t_here))
-        tsum += t_here
-        end_expr = spent() if io_pre is None else f"{spent()} - ({io_pre})"
-        code = code.replace("T_END", f"(cpu.cycles + {end_expr})")
-        code = code.replace("RNOW", f"((r & 0x80) | ((r + {m1}) & 0x7F))")
-        code = _subst_calls(code, "IN", lambda a: f"cpu.io_read({a[0]})")
-
-        def read(args: list[str]) -> str:
-            addr_expr = args[0]
-            if read_hook is None:
-                return f"mem[{addr_expr}]"
-            lo, hi = read_hook
-            value = _const(addr_expr)
-            if value is not None:
-                return f"rhook({value})" if lo <= value <= hi else f"mem[{value}]"
-            return f"(rhook(_x) if {lo} <= (_x := {addr_expr}) <= {hi} else mem[_x])"
-
-        code = _subst_calls(code, "RD", read)
-
-        def write(indent: str, addr_expr: str, value: str) -> list[str]:
-            out = [f"{indent}_x = {addr_expr}"]
-            if wlimit:
-                out += [f"{indent}if _x < {wlimit}:", f"{indent}    whook(_x, {value})",
-                        f"{indent}else:", f"{indent}    mem[_x] = {value}"]
-            else:
-                out.append(f"{indent}mem[_x] = {value}")
-            out += [f"{indent}if codemap[_x]:", f"{indent}    smc = cpu.smc(_x)"]
-            return out
-
-        lines = _expand_lines(code, write)
-        r_set = any("R_SET = " in ln for ln in lines)
-        lines = [ln.replace("R_SET = ", "r = ") for ln in lines]
-        body += [ln for ln in lines if ln.strip()]
-        if r_set:
-            m1 = 0
-        tmax += enc.tstates[0]
-        prev_flags = enc.flags_changed
-        last = index == len(instrs) - 1
-        if "WR(" in enc.code and not last:
-            target = "pc" if re.search(r"\bpc\b", code) else str(nxt)
-            body.append("if smc:")
-            body += ["    " + ln for ln in epilogue(target)]
-        if follow is not None and enc.ends_block and not (last and not looping):
-            unconditional = (enc.mnemonic in ("JR", "JP", "CALL", "RST")
-                             and not (enc.operands and enc.operands[0] in CONDITIONS))
-            if not unconditional:
-                body.append(f"if pc != {follow}:")
-                body += ["    " + ln for ln in epilogue("pc")]
-        if last:
-            if looping:
-                body.append(f"tt += {tsum}" + (" + t" if branches else ""))
-                if branches:
-                    body.append("t = 0")
-                body.append(f"r = (r & 0x80) | ((r + {m1}) & 0x7F)")
-                body.append("q = f" if prev_flags else "q = 0")
-                m1 = 0
-                saved, tsum = tsum, 0
-                body.append(f"if tt + {tmax} > budget:")
-                body += ["    " + ln for ln in epilogue(str(start))]
-                tsum = saved
-            else:
-                pc_expr = "pc" if re.search(r"\bpc\b", code) else str(nxt)
-                body += epilogue(pc_expr)
-    tables = [n for n in ("SZ53", "SZ53P", "PARITY", "INCF", "DECF", "ADDF", "ADCF", "SUBF",
-                          "SBCF", "CPF") if re.search(rf"\b{n}\b", all_code)]
-    prologue = ["codemap = cpu.codemap"] if has_write else []
-    if has_write and wlimit:
-        prologue.append("whook = cpu.whook")
-    if read_hook is not None and "RD(" in all_code:
-        prologue.append("rhook = cpu.rhook")
-    args = "".join(f", {n}={n}" for n in tables)
-    lines = prologue + head
-    if looping:
-        lines.append("while True:")
-    lines += [ind + ln for ln in body]
-    src = f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {b}\n" for b in lines)
-    return src, tmax
+    writer = _TraceWriter(instrs, wlimit, read_hook)
+    src = writer.source()
+    return src, writer.tmax
