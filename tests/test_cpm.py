@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import doctest
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from z80emu import cpm
 from z80emu.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def program(*parts: str) -> bytes:
@@ -111,12 +114,12 @@ def test_hello_prints_with_functions_9_and_2_and_warm_boots() -> None:
 
 
 def test_hello_tstates_end_at_the_warm_boot() -> None:
-    # LD C 7, LD DE 10, CALL 17, JP BDOS 10, OUT 11, RET 10; LD C 7, LD E 7, CALL 17,
-    # JP BDOS 10, OUT 11, RET 10; JP 0000h 10, JP FF03h 10: 147 T-states to the
-    # warm-boot trap, 158 after its OUT. Where within the OUT the trap reads the
-    # clock is the CPU's business.
+    # LD C 7, LD DE 10, CALL 17, JP BDOS 10, stub OUT 11 + HALT 4, RET 10; LD C 7,
+    # LD E 7, CALL 17, JP BDOS 10, OUT 11 + HALT 4, RET 10; JP 0000h 10, JP FF03h 10,
+    # JP stub 10, OUT 11 + HALT 4: 180 T-states. The idle HALT cycles while the box
+    # performs a service are not counted.
     result = run(HELLO)
-    assert 147 <= result.tstates <= 158
+    assert result.tstates == 180
 
 
 def test_output_streams_to_the_given_file() -> None:
@@ -274,3 +277,15 @@ def test_bad_port_value_is_a_usage_error(tmp_path) -> None:
 def test_module_doctests() -> None:
     failures, tried = doctest.testmod(cpm)
     assert tried > 0 and failures == 0
+
+
+def test_example_program_assembled_by_our_assembler() -> None:
+    from z80emu.asm import assemble
+
+    source = (REPO_ROOT / "examples" / "cpm" / "count.asm").read_text()
+    assembled = assemble(source)
+    assert assembled.ok, assembled.errors
+    result = run(assembled.binary())
+    lines = [str(n) for n in range(1, 11)]
+    assert result.output == "Counting to 10:\r\n" + "".join(n + "\r\n" for n in lines)
+    assert result.exit_status == 0

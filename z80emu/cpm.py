@@ -9,25 +9,28 @@ boot) ends the program.
 Memory map of this box:
 
 ====== ===================================================================
-0000h  ``JP FF03h``: the BIOS warm-boot vector, which ends the run (status 0)
+0000h  ``JP FF03h``: the BIOS warm-boot entry, which ends the run (status 0)
 0005h  ``JP FE00h``: the BDOS entry; so the word at 0006h is FE00h
 005Ch  default FCB 1, 006Ch default FCB 2, built from the command arguments
 0080h  the command tail (length byte, then the arguments in capitals)
 0100h  the program; it may use memory up to FDFFh (64,768 bytes in all)
 FDFEh  the initial stack holds 0000h, so a program that ends with RET warm-boots
-FE00h  the BDOS: ``OUT (F1h),A`` then ``RET``
-FF00h  the BIOS jump table, 17 entries of three bytes: entry k is
-       ``OUT (E0h+k),A`` then ``RET`` (BOOT and WBOOT: then ``HALT``)
+FE00h  the BDOS service stub: ``OUT (F1h),A`` / ``HALT`` / ``RET``
+FF00h  the BIOS jump table: 17 ``JP`` entries, entry k to the stub at FF40h+4k,
+       which is ``OUT (E0h+k),A`` / ``HALT`` / ``RET``
 ====== ===================================================================
 
-A service call is an ``OUT`` to a trap port; the CPU's ``io_write`` hook performs
-it on the spot using the CPU's registers, so the program runs at the CPU's full
-speed between calls. (Each trap ``OUT`` is the first instruction at a jump
-target, so even a CPU that keeps registers in locals within straight-line code
-has them in its attributes there.) A warm boot traps and then halts, which ends
-``cpu.run()``; BDOS function 0 does what CP/M does, a warm boot, by returning to
-0000h. Ports E0h-F1h are therefore taken by the box. Every other port reads FFh
-(or the ``--port-value``) and ignores writes.
+How a service call works: the stub's ``OUT`` to a trap port tells the box which
+service is wanted (nothing else happens inside the I/O callback), and its
+``HALT`` makes ``cpu.run()`` return. Only then, with every register of the CPU
+in its attributes, does the box perform the service, clear the halt and point
+PC at the stub's ``RET``. The program therefore runs at the CPU's full speed
+between calls, and the box relies on nothing but the CPU contract. The clock is
+wound back over the idle HALT cycles the CPU spent waiting for ``run()`` to end,
+so a call costs what its stub's instructions cost (OUT 11 T, HALT 4 T, RET 10 T);
+this reads ``cpu.cycles`` in the I/O callback, which z80emu's CPU keeps current
+there. Ports E0h-F1h are taken by the box. Every other port reads FFh (or the
+``--port-value``) and ignores writes.
 
 BDOS functions: 0 ends the run; 1 reads a console character (echoed); 2 prints E;
 6 is direct console I/O (E=FFh reads, E=FEh asks for status, otherwise prints E);
@@ -43,6 +46,7 @@ CONST/CONIN/CONOUT work as the BDOS console functions do, and the rest return 0.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -60,13 +64,17 @@ FCB1 = 0x005C
 FCB2 = 0x006C
 COMMAND_TAIL = 0x0080
 
+BIOS_STUBS = 0xFF40  # the stub of BIOS entry k is at BIOS_STUBS + 4k
 BIOS_TRAP_BASE = 0xE0  # BIOS entry k traps through port E0h + k
 BIOS_ENTRIES = 17  # BOOT WBOOT CONST CONIN CONOUT LIST PUNCH READER HOME SELDSK
 # SETTRK SETSEC SETDMA READ WRITE LISTST SECTRAN
 BDOS_TRAP_PORT = 0xF1
+BDOS_SERVICE = -1  # the service number of the BDOS; BIOS entries are 0-16
+STUB_TSTATES = 11 + 4  # a stub's OUT (n),A and HALT; its RET runs as usual
 
 EOF_CHAR = 0x1A  # CP/M's end-of-text mark, returned when console input runs out
 SLICE_TSTATES = 200_000  # how long cpu.run() goes between checks of the limits
+FLUSH_SECONDS = 0.03  # output reaches the stream within this time of being printed
 
 EXIT_OK = 0
 EXIT_HALTED = 1  # the program executed HALT with nothing to wake it
@@ -130,6 +138,11 @@ def make_fcb(argument: str) -> bytes:
     return bytes([drive]) + _fcb_field(name, 8) + _fcb_field(ext, 3) + bytes(4)
 
 
+def _stub(port: int) -> bytes:
+    """A service stub: OUT (port),A to say which service, HALT to wait for it, RET."""
+    return bytes([0xD3, port, 0x76, 0xC9])
+
+
 def build_memory(program: bytes, args: tuple[str, ...] | list[str] = ()) -> bytearray:
     """64 KB holding page zero, the program at 0100h, the BDOS trap and the BIOS table."""
     check_program(program)
@@ -142,10 +155,11 @@ def build_memory(program: bytes, args: tuple[str, ...] | list[str] = ()) -> byte
     mem[COMMAND_TAIL] = len(tail)
     mem[COMMAND_TAIL + 1 : COMMAND_TAIL + 1 + len(tail)] = tail
     mem[TPA_START : TPA_START + len(program)] = program
-    mem[BDOS_ENTRY : BDOS_ENTRY + 3] = bytes([0xD3, BDOS_TRAP_PORT, 0xC9])  # OUT (n),A; RET
+    mem[BDOS_ENTRY : BDOS_ENTRY + 4] = _stub(BDOS_TRAP_PORT)
     for k in range(BIOS_ENTRIES):
-        last = 0x76 if k in (0, 1) else 0xC9  # BOOT and WBOOT stop: HALT; the rest RET
-        mem[BIOS_BASE + 3 * k : BIOS_BASE + 3 * k + 3] = bytes([0xD3, BIOS_TRAP_BASE + k, last])
+        stub = BIOS_STUBS + 4 * k
+        mem[BIOS_BASE + 3 * k : BIOS_BASE + 3 * k + 3] = bytes([0xC3, stub & 0xFF, stub >> 8])
+        mem[stub : stub + 4] = _stub(BIOS_TRAP_BASE + k)
     # The return address 0000h on the stack: a program that RETs warm-boots.
     mem[BDOS_ENTRY - 2] = 0x00
     mem[BDOS_ENTRY - 1] = 0x00
@@ -180,8 +194,10 @@ class CpmBox:
         self.port_value = port_value & 0xFF
         self.output: list[str] = []
         self.stop_reason: str | None = None
-        self.stop_status = EXIT_OK
-        self.stop_cycles: int | None = None
+        self._service: int | None = None  # set by a trap OUT, performed after run()
+        self._service_cycles = 0
+        self._unflushed = False
+        self._flushed_at = 0.0
         self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write)
         self.cpu.pc = TPA_START
         self.cpu.sp = BDOS_ENTRY - 2
@@ -205,9 +221,29 @@ class CpmBox:
     def _io_write(self, port: int, value: int) -> None:
         p = port & 0xFF
         if p == BDOS_TRAP_PORT:
-            self._bdos()
+            self._service = BDOS_SERVICE
         elif BIOS_TRAP_BASE <= p < BIOS_TRAP_BASE + BIOS_ENTRIES:
-            self._bios(p - BIOS_TRAP_BASE)
+            self._service = p - BIOS_TRAP_BASE
+        else:
+            return
+        self._service_cycles = self.cpu.cycles
+
+    def _perform_service(self) -> None:
+        """The service a stub asked for; the CPU is halted in that stub."""
+        cpu = self.cpu
+        service, self._service = self._service, None
+        if not cpu.halted:  # the run ended between the stub's OUT and its HALT
+            cpu.step()
+        cpu.cycles = self._service_cycles + STUB_TSTATES
+        if service == BDOS_SERVICE:
+            self._bdos()
+            stub = BDOS_ENTRY
+        else:
+            self._bios(service)
+            stub = BIOS_STUBS + 4 * service
+        if self.stop_reason is None:
+            cpu.halted = False
+            cpu.pc = stub + 3  # its RET
 
     # --- console -----------------------------------------------------------------
 
@@ -215,7 +251,17 @@ class CpmBox:
         self.output.append(text)
         if self.out is not None:
             self.out.write(text)
-            self.out.flush()
+            self._unflushed = True
+
+    def _flush(self, now: float | None = None) -> None:
+        """Flush the output stream, at most every FLUSH_SECONDS unless ``now`` is None."""
+        if not self._unflushed or self.out is None:
+            return
+        if now is not None and now - self._flushed_at < FLUSH_SECONDS:
+            return
+        self.out.flush()
+        self._unflushed = False
+        self._flushed_at = time.perf_counter()
 
     def _next_input(self) -> int:
         if not self.input:
@@ -225,7 +271,6 @@ class CpmBox:
     def _end(self, reason: str) -> None:
         if self.stop_reason is None:
             self.stop_reason = reason
-            self.stop_cycles = self.cpu.cycles
 
     # --- BDOS: function number in C, byte argument in E, word argument in DE ---------
 
@@ -242,11 +287,7 @@ class CpmBox:
         cpu.b = result >> 8
 
     def _bdos_reset(self) -> None:
-        # System reset is a warm boot: make the BDOS's RET return to 0000h.
         self._end("BDOS function 0")
-        sp = self.cpu.sp
-        self.memory[sp] = 0x00
-        self.memory[(sp + 1) & 0xFFFF] = 0x00
 
     def _bdos_console_input(self) -> int:
         ch = self._next_input()
@@ -324,36 +365,35 @@ class CpmBox:
         start_cycles = cpu.cycles
         started = time.perf_counter()
         deadline = None if max_seconds is None else started + max_seconds
-        spent = 0
         status = EXIT_OK
-        while True:
+        while self.stop_reason is None:
             budget = SLICE_TSTATES
             if max_tstates is not None:
+                spent = cpu.cycles - start_cycles
                 budget = min(budget, max_tstates - spent)
                 if budget <= 0:
                     self.stop_reason = f"stopped after {spent} T-states (--max-tstates)"
                     status = EXIT_LIMIT
                     break
-            spent += cpu.run(budget)
-            if self.stop_reason is not None:
-                break
-            if cpu.halted:
+            cpu.run(budget)
+            if self._service is not None:
+                self._perform_service()
+                if self.stop_reason is not None:
+                    break
+            elif cpu.halted:
                 self.stop_reason = f"HALT at {cpu.pc:04X}h with no interrupt to wake it"
                 status = EXIT_HALTED
                 break
-            if deadline is not None and time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            self._flush(now)
+            if deadline is not None and now >= deadline:
                 self.stop_reason = f"stopped after {max_seconds:g} s (--max-seconds)"
                 status = EXIT_LIMIT
-                break
+        self._flush()
         seconds = time.perf_counter() - started
-        tstates = spent
-        if self.stop_cycles is not None and start_cycles <= self.stop_cycles <= cpu.cycles:
-            # The CPU ran on (into the HALT after the trap) until its slice ended; the
-            # program itself ended at the trap.
-            tstates = self.stop_cycles - start_cycles
         return CpmResult(
             output="".join(self.output),
-            tstates=tstates,
+            tstates=cpu.cycles - start_cycles,
             seconds=seconds,
             exit_status=status,
             reason=self.stop_reason or "",
@@ -458,6 +498,10 @@ def cpm_command(
         sys.stdout.flush()
         click.echo(f"\n{program}: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as other filters do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     sys.stdout.flush()
     if stats:
         mhz = result.tstates / result.seconds / 1e6 if result.seconds > 0 else 0.0
