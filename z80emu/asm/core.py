@@ -198,6 +198,7 @@ class Assembler:
         self.include_stack: list[str] = []
         self.unique = 0
         self.final = False
+        self.entry_expr: tuple | None = None  # (expr, line, scope, address, column) of END
         self._lex_cache: dict[str, list[Token] | LexError] = {}
         for name, value in (defines or {}).items():
             self.symbols[name.upper()] = value
@@ -838,8 +839,6 @@ class Assembler:
         self.emit(len(data), lambda: data, entry)
 
     # --- the passes ----------------------------------------------------------
-
-    entry_expr: tuple | None = None
 
     def assemble(self, lines: list[SourceLine]) -> None:
         self.run(lines)
