@@ -157,3 +157,13 @@ def test_choose_passes_stays_in_range() -> None:
     assert bench.choose_passes(10.0, 1.0) == 1
     assert bench.choose_passes(0.0, 1.0) == bench.MAX_PASSES
     assert bench.choose_passes(1e-9, 1.0) == bench.MAX_PASSES
+
+
+@pytest.mark.parametrize("name", ["z80-python", "z80"])
+def test_other_cores_run_the_workloads_when_installed(name) -> None:
+    core, why = bench.core_status(name)
+    if core is None:
+        pytest.skip(f"{name}: {why}")
+    for workload in WORKLOADS:
+        m = bench.run_workload(core, workload, 1)
+        assert m.ok, m.error
