@@ -183,6 +183,20 @@ class TRS80:
                 break
         return cpu.cycles - start
 
+    def step(self) -> int:
+        """Run one instruction, for debuggers that stop between instructions:
+        devices whose deadline has passed then act, and HALT pulls the reset
+        circuit, as in :meth:`run`. Returns the T-states it took."""
+        cpu = self.cpu
+        t = cpu.step()
+        now = cpu.cycles
+        for device in self._events:
+            if device.deadline <= now:
+                device.fire(now)
+        if cpu.halted:
+            cpu.nmi()  # HALT is the reset button on the Model I (§7.1)
+        return t
+
     def _throttle_for_speed(self) -> Throttle | None:
         if self.speed is None:
             self._throttle = None
