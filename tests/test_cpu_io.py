@@ -66,3 +66,22 @@ def test_cycles_seen_by_a_port_are_those_at_the_instruction_start() -> None:
     cpu.memory[0:6] = code("NOP", "NOP", ("OUT (n),A", {"n": 1}), "HALT")
     run(cpu)
     assert seen == [8]
+
+
+def _port_view(program: bytes, use_run: bool) -> list[tuple]:
+    seen: list[tuple] = []
+    cpu = Z80()
+    cpu.io_write = lambda p, v: seen.append((cpu.bc, cpu.d, cpu.a, cpu.pc, cpu.r))
+    cpu.memory[0:len(program)] = program
+    cpu.d, cpu.r = 0, 0
+    while not cpu.halted:
+        cpu.run(100) if use_run else cpu.step()
+    return seen
+
+
+def test_a_port_sees_the_registers_as_the_instruction_started() -> None:
+    # LD BC,1234h / INC D / LD A,B / OUT (C),A: the callback reads the live CPU
+    program = code(("LD BC,nn", {"nn": 0x1234}), "INC D", "LD A,B", "OUT (C),A", "HALT")
+    # three opcode fetches, then OUT (C),A's two (ED, 79): R has counted all five
+    assert _port_view(program, True) == [(0x1234, 1, 0x12, 5, 5)]
+    assert _port_view(program, False) == [(0x1234, 1, 0x12, 5, 5)]

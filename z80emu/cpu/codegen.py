@@ -354,7 +354,10 @@ class _TraceWriter:
         if uses_pc:
             body.append(f"pc = {nxt}")
         if "IN(" in code or "OUT(" in code:
-            # devices see the cycle count at the start of the instruction
+            # Devices see the CPU as it was when the instruction started, as a
+            # single step shows it: registers, PC, R and the cycle count.
+            body += [f"cpu.{x} = {x}" for x in self.assigned]
+            body += [f"cpu.pc = {addr}", f"cpu.r = (r & 0x80) | ((r + {self.m1}) & 0x7F)"]
             self.io_pre = self.spent()
             body.append(f"cpu.cycles += {self.io_pre}")
         if re.search(r"\bQ\b", code):

@@ -54,7 +54,7 @@ class Z80:
         "q", "iff1", "iff2", "im", "_halted", "cycles", "ei_at", "ldair_at",
         "io_read", "io_write", "whook", "wlimit", "rhook", "rlo", "rhi", "codemap",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
-        "_blocks", "_btmax", "_bepoch", "_bsize", "_bcode", "_covers", "_epoch",
+        "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched",
     )
 
     def __init__(self, memory: bytearray | None = None,
@@ -73,10 +73,10 @@ class Z80:
         self._blocks: list = [None] * 0x10000
         self._btmax = [0] * 0x10000
         self._bepoch = [0] * 0x10000
-        self._bsize = [0] * 0x10000
         self._bcode: dict[int, bytes] = {}
         self._covers: dict[int, list[int]] = {}
-        self._epoch = 0
+        self._epoch = 1            # blocks whose epoch differs are rechecked before use
+        self._touched = False
         self.cycles = 0
         self.reset()
 
@@ -101,12 +101,16 @@ class Z80:
 
     @property
     def memory(self) -> bytearray:
+        """The 64 KB the CPU runs in.  Changes made through this attribute are
+        noticed by the next run(); code that keeps its own reference to the
+        bytearray calls code_changed() after writing code into it."""
+        self._touched = True
         return self._mem
 
     @memory.setter
     def memory(self, value: bytearray) -> None:
         self._mem = value
-        self.code_changed()
+        self._flush()
 
     def _pair(hi: str, lo: str):  # noqa: N805 - a property factory used in the class body
         def get(self) -> int:
@@ -128,7 +132,7 @@ class Z80:
     def set_write_hook(self, limit: int, handler: Callable[[int, int], None] | None) -> None:
         """Send data writes below `limit` to handler(addr, value) instead of memory."""
         self.wlimit, self.whook = (limit, handler) if handler else (0, None)
-        self.code_changed()
+        self._flush()
 
     def set_read_hook(self, lo: int, hi: int, handler: Callable[[int], int] | None) -> None:
         """Serve data reads of lo..hi (not opcode fetches) from handler(addr)."""
@@ -136,7 +140,7 @@ class Z80:
             self.rlo, self.rhi, self.rhook = NO_HOOK, -1, None
         else:
             self.rlo, self.rhi, self.rhook = lo, hi, handler
-        self.code_changed()
+        self._flush()
 
     def write(self, addr: int, value: int) -> None:
         """A CPU-side write (interrupt pushes, debuggers): hooks and code tracking apply."""
@@ -257,7 +261,9 @@ class Z80:
         limit = start + tstates
         mem = self._mem
         blocks, btmax, bepoch = self._blocks, self._btmax, self._bepoch
-        self._epoch += 1
+        if self._touched:          # memory may have changed outside: recheck each block
+            self._touched = False  # once, lazily, when it is next entered
+            self._epoch += 1
         epoch = self._epoch
         while cyc < limit:
             if self._pending:
@@ -364,7 +370,12 @@ class Z80:
         return True
 
     def code_changed(self) -> None:
-        """Forget all translations (call after changing memory from outside the CPU)."""
+        """Memory changed outside the CPU (a loader, a poke, a debugger): the next
+        run() checks each translated block against memory before using it."""
+        self._touched = True
+
+    def _flush(self) -> None:
+        """Forget every translation (the hooks they were made for have changed)."""
         for pc in list(self._bcode):
             self._drop(pc)
         self.codemap[:] = bytes(0x10000)
