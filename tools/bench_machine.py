@@ -16,12 +16,17 @@ from z80emu.machines.benchmark import format_result, machine_benchmark  # noqa: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="emulated seconds per run")
+    parser.add_argument("--workload", choices=["print", "compute", "all"], default="all")
+    parser.add_argument("--seconds", type=float, default=30.0, help="emulated seconds per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the best is kept")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
-    result = machine_benchmark(args.seconds, args.repeat)
-    print(json.dumps(result.as_dict(), indent=1) if args.json else format_result(result))
+    names = ["print", "compute"] if args.workload == "all" else [args.workload]
+    results = [machine_benchmark(name, args.seconds, args.repeat) for name in names]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], indent=1))
+    else:
+        print("\n".join(format_result(r) for r in results))
     return 0
 
 

@@ -1,8 +1,10 @@
 """How fast the whole Model I runs headless, against the bare CPU on the same program.
 
-The workload is a Z80 program of ours that keeps the screen busy the way a
-BASIC listing does: it prints characters through the ROM's display routine
-(0033h), so every line ends in a scroll of the whole screen. The machine runs
+Two workloads, Z80 programs of ours run from 7000h: ``print`` keeps the screen
+busy the way a BASIC listing does, printing characters through the ROM's
+display routine (0033h), so every line ends in a scroll of the whole screen
+(the worst case: nearly every memory access is video RAM); ``compute`` sums
+RAM and shows a pass counter on the screen, like a program at work. The machine runs
 it with everything on: the bus hooks (video RAM gate, keyboard window, latch),
 the 25 ms heartbeat interrupt and its ROM handler, and the screen rendered to
 its numpy picture once per emulated 60 Hz frame. The bare CPU runs the same
@@ -19,18 +21,53 @@ cost over the bare CPU in percent of the bare CPU's time.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import asdict, dataclass
 
 from z80emu.devices.timing import CLOCK_HZ, FRAME_TSTATES
 
 PROGRAM_ORIGIN = 0x7000
-# LD B,0 / loop: LD A,B / AND 3Fh / ADD A,20h / CALL 0033h / INC B / JR loop
-PROGRAM = bytes.fromhex("0600 78 E63F C620 CD3300 04 18F6")
+
+# Each workload: (bytes in hex, source line); the hex column is the program at 7000h.
+PRINT_LISTING: tuple[tuple[str, str], ...] = (
+    ("06 00", "        LD   B,0"),
+    ("78", "LOOP:   LD   A,B"),
+    ("E6 3F", "        AND  3FH"),
+    ("C6 20", "        ADD  A,20H          ; 20h-5Fh: printable"),
+    ("CD 33 00", "        CALL 0033H          ; the ROM shows it (and scrolls)"),
+    ("04", "        INC  B"),
+    ("18 F6", "        JR   LOOP"),
+)
+
+COMPUTE_LISTING: tuple[tuple[str, str], ...] = (
+    ("21 00 80", "LOOP:   LD   HL,8000H       ; sum 256 bytes of RAM"),
+    ("06 00", "        LD   B,0"),
+    ("AF", "        XOR  A"),
+    ("86", "SUM:    ADD  A,(HL)"),
+    ("23", "        INC  HL"),
+    ("10 FC", "        DJNZ SUM"),
+    ("32 00 90", "        LD   (9000H),A"),
+    ("21 03 3E", "        LD   HL,3E03H       ; a decimal pass counter on the screen"),
+    ("34", "BUMP:   INC  (HL)"),
+    ("7E", "        LD   A,(HL)"),
+    ("FE 3A", "        CP   '9'+1"),
+    ("20 EA", "        JR   NZ,LOOP"),
+    ("36 30", "        LD   (HL),'0'"),
+    ("2B", "        DEC  HL"),
+    ("18 F5", "        JR   BUMP"),
+)
+
+WORKLOADS = {"print": PRINT_LISTING, "compute": COMPUTE_LISTING}
+WORKLOAD_TEXT = {
+    "print": "printing through the ROM's 0033h, a scroll every 64 characters",
+    "compute": "summing RAM, a pass counter updated on the screen",
+}
 
 
 @dataclass
 class MachineBench:
+    workload: str
     seconds: float  # emulated seconds per run
     bare_mhz: float  # the bare CPU
     machine_mhz: float  # the machine, screen rendered at a display's 60 Hz (host time)
@@ -70,20 +107,21 @@ WARMUP_FRAMES = 30
 DISPLAY_HZ = 60.0
 
 
-def _machine():
+def _machine(workload: str = "print"):
     from z80emu.machines.trs80 import TRS80
 
     m = TRS80()
     m.wait_for("READY", timeout=5.0)
-    m.poke(PROGRAM_ORIGIN, PROGRAM)
+    m.poke(0x3E00, b"0000")
+    m.poke(PROGRAM_ORIGIN, b"".join(bytes.fromhex(h) for h, _ in WORKLOADS[workload]))
     m.cpu.pc = PROGRAM_ORIGIN
     return m
 
 
-def _time_machine(frames: int, every_frame: bool) -> float:
+def _time_machine(workload: str, frames: int, every_frame: bool) -> float:
     """Emulated MHz of the machine; the screen is rendered after every emulated
     frame, or (as a frontend does) when 1/60 s of host time has passed."""
-    m = _machine()
+    m = _machine(workload)
     m.run(frames=WARMUP_FRAMES)  # translate the code once
     render = m.video.render
     clock = time.perf_counter
@@ -103,11 +141,11 @@ def _time_machine(frames: int, every_frame: bool) -> float:
     return (m.cpu.cycles - start) / used / 1e6
 
 
-def _time_bare(frames: int) -> float:
+def _time_bare(workload: str, frames: int) -> float:
     """Emulated MHz of a bare Z80 (no hooks, no interrupts) on the same memory."""
     from z80emu.cpu import Z80
 
-    m = _machine()
+    m = _machine(workload)
     cpu = Z80(memory=bytearray(m.memory))
     cpu.set_state(m.cpu.get_state())
     cpu.iff1 = cpu.iff2 = 0  # nothing interrupts a bare CPU
@@ -122,22 +160,34 @@ def _time_bare(frames: int) -> float:
     return (cpu.cycles - start) / used / 1e6
 
 
-def machine_benchmark(seconds: float = 5.0, repeat: int = 3) -> MachineBench:
+def machine_benchmark(workload: str = "print", seconds: float = 30.0,
+                      repeat: int = 3) -> MachineBench:
     """Run each variant for ``seconds`` of emulated time, ``repeat`` times
     interleaved; keep the best of each (host CPU time, so other processes on the
     host disturb the figures less)."""
+    if workload not in WORKLOADS:
+        raise ValueError(f"unknown workload {workload!r} (expected one of "
+                         f"{', '.join(WORKLOADS)})")
     frames = max(1, round(seconds * CLOCK_HZ / FRAME_TSTATES))
     bare = machine = every = 0.0
-    for _ in range(repeat):
-        bare = max(bare, _time_bare(frames))
-        machine = max(machine, _time_machine(frames, every_frame=False))
-        every = max(every, _time_machine(frames, every_frame=True))
-    return MachineBench(seconds, bare, machine, every, repeat)
+    gc_was_on = gc.isenabled()
+    try:
+        for _ in range(repeat):
+            gc.collect()
+            gc.disable()  # a collection inside one variant would be charged to it
+            bare = max(bare, _time_bare(workload, frames))
+            machine = max(machine, _time_machine(workload, frames, every_frame=False))
+            every = max(every, _time_machine(workload, frames, every_frame=True))
+            gc.enable()
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return MachineBench(workload, seconds, bare, machine, every, repeat)
 
 
 def format_result(r: MachineBench) -> str:
     return (
-        f"TRS-80 Model I headless, printing and scrolling through the ROM "
+        f"TRS-80 Model I headless, {r.workload}: {WORKLOAD_TEXT[r.workload]} "
         f"({r.seconds:g} emulated s, best of {r.repeat}):\n"
         f"  bare CPU                        {r.bare_mhz:7.2f} MHz  {r.bare_x:6.1f} x Model I\n"
         f"  machine, screen at 60 Hz        {r.machine_mhz:7.2f} MHz  {r.machine_x:6.1f} x "
