@@ -13,8 +13,8 @@ def bus(**kwargs) -> Bus:
     return b
 
 
-def test_write_limit_keeps_48k_ram_off_the_hook() -> None:
-    assert bus().write_limit == 0x4000
+def test_write_limit_keeps_48k_ram_and_video_off_the_hook() -> None:
+    assert bus().write_limit == 0x3C00
     assert bus(ram_kb=16).write_limit == 0x10000
 
 
@@ -27,8 +27,10 @@ def test_writes_by_region() -> None:
     assert mem[0x3000] == 0xFF
     b.write(0x3810, 0x12)  # keyboard
     assert mem[0x3810] == 0
-    b.write(0x3C00, 0x01)  # video: the gate adds bit 6
-    assert mem[0x3C00] == 0x41
+    b.write(0x3C00, 0x01)  # video: kept as written, read through the gate
+    assert mem[0x3C00] == 0x01 and b.read(0x3C00) == 0x41
+    b.write(0x3C01, 0x61)
+    assert b.read(0x3C01) == 0x21
     b.write(0x7FFF, 0x12)  # RAM
     assert mem[0x7FFF] == 0x12
     b.write(0x8000, 0x12)  # absent
@@ -47,6 +49,12 @@ def test_registers_only_with_the_expansion_interface() -> None:
     assert calls == [0x41]
     with pytest.raises(ValueError):
         bus().map_register(0x37F0, 0x37F0)
+
+
+def test_lowercase_mod_reads_video_unchanged() -> None:
+    b = bus(lowercase=True)
+    b.memory[0x3C00] = 0x61
+    assert b.read(0x3C00) == 0x61
 
 
 def test_keyboard_reads_are_served_from_memory() -> None:

@@ -12,16 +12,22 @@ interrupt latch at 37E0h) and §8.1 (printer at 37E8h). The layout, as DESIGN.md
 37F0h-37FFh           nothing
 3800h-3BFFh           keyboard: the bytearray holds the matrix (the keyboard
                       device refills it when a key changes); writes ignored
-3C00h-3FFFh           video RAM: reads from the bytearray, writes stored
-                      through the bit-6 gate
+3C00h-3FFFh           video RAM: writes stored in the bytearray as written;
+                      reads (and the picture) pass through the bit-6 gate
 4000h-top             RAM: plain bytearray
 top-FFFFh             absent RAM: reads FFh, writes are not kept
 ====================  =========================================================
 
-The CPU calls :meth:`Bus.write` for data writes below ``write_limit`` (4000h on a
+The CPU calls :meth:`Bus.write` for data writes below ``write_limit`` (3C00h on a
 48 KB machine; the whole space on a smaller one, so that absent RAM keeps
-nothing) and :meth:`Bus.read` for data reads of 37E0h-3BFFh (the registers,
-and the keyboard reads that the typing queue counts).
+nothing) and :meth:`Bus.read` for data reads of 37E0h-3FFFh (the registers,
+the keyboard reads that the typing queue counts, and video RAM).
+
+The stock Model I keeps no bit 6 in video RAM (TRS80-REFERENCE §3.3). Programs
+write video RAM far more often than they read it, so the gate is applied on
+the way out rather than in: the bytearray keeps the byte as written, and
+every CPU read, :meth:`Video.render`, ``screen_text`` and ``peek`` see it
+through :attr:`Video.gate`. What a program can observe is the same.
 
 Devices attach to the register window and to the 256-entry port table with
 :meth:`Bus.map_register` and :meth:`Bus.map_port`; the Model I decodes only the
@@ -39,7 +45,7 @@ ROM_END = 0x3000
 REGISTERS = 0x37E0  # 37E0h-37EFh, the Expansion Interface
 KEYBOARD = 0x3800
 RAM = 0x4000
-READ_HOOK = (REGISTERS, VIDEO_RAM - 1)  # data reads with side effects
+READ_HOOK = (REGISTERS, RAM - 1)  # data reads with side effects, and video RAM
 RAM_SIZES = (4, 16, 32, 48)
 
 ReadHandler = Callable[[int], int]
@@ -71,7 +77,7 @@ class Bus:
     @property
     def write_limit(self) -> int:
         """Data writes below this address go through :attr:`write`."""
-        return RAM if self.ram_top >= 0x10000 else 0x10000
+        return VIDEO_RAM if self.ram_top >= 0x10000 else 0x10000
 
     def clear_unmapped(self) -> None:
         """Fill the places with nothing behind them with FFh (reads float high)."""
@@ -117,14 +123,17 @@ class Bus:
         keyboard = self.keyboard
         reg_read = self.reg_read
         expansion = self.expansion
+        gate = self.video.gate
 
         def read(addr: int) -> int:
-            """Data reads of 37E0h-3BFFh."""
-            if addr >= 0x3800:  # the keyboard window (KEYBOARD)
+            """Data reads of 37E0h-3FFFh (addresses as literals: this is hot)."""
+            if addr >= 0x3C00:  # video RAM, through the bit-6 gate
+                return gate[mem[addr]]
+            if addr >= 0x3800:  # the keyboard window
                 if keyboard.typing:
                     keyboard.scanned(addr)
                 return mem[addr]
-            if expansion and addr < 0x37F0:  # the EI registers (REGISTERS)
+            if expansion and addr < 0x37F0:  # the EI registers
                 handler = reg_read[addr - 0x37E0]
                 if handler is not None:
                     return handler(addr)
@@ -133,20 +142,15 @@ class Bus:
         return read
 
     def _make_write(self) -> WriteHandler:
-        # Hot: every video RAM write of the CPU comes here, so the addresses are
-        # literals (VIDEO_RAM, RAM, REGISTERS) and the tables closure variables.
         mem = self.memory
-        gate = self.video.gate
         reg_write = self.reg_write
         expansion = self.expansion
         ram_top = self.ram_top
 
         if ram_top >= 0x10000:
             def write(addr: int, value: int) -> None:
-                """Data writes below 4000h (48 KB machine)."""
-                if addr >= 0x3C00:
-                    mem[addr] = gate[value]  # the stock machine keeps no bit 6
-                elif expansion and 0x37E0 <= addr < 0x37F0:
+                """Data writes below 3C00h (48 KB machine)."""
+                if expansion and 0x37E0 <= addr < 0x37F0:
                     handler = reg_write[addr - 0x37E0]
                     if handler is not None:
                         handler(addr, value)
@@ -156,12 +160,9 @@ class Bus:
         def write_small(addr: int, value: int) -> None:
             """Data writes anywhere (machines with less than 48 KB)."""
             if addr >= 0x3C00:
-                if addr >= 0x4000:
-                    if addr < ram_top:
-                        mem[addr] = value
-                    # absent RAM keeps nothing
-                else:
-                    mem[addr] = gate[value]
+                if addr < ram_top:
+                    mem[addr] = value  # video RAM and RAM
+                # absent RAM keeps nothing
             elif expansion and 0x37E0 <= addr < 0x37F0:
                 handler = reg_write[addr - 0x37E0]
                 if handler is not None:

@@ -7,9 +7,11 @@ a stock machine stores no bit 6 and regenerates it on every write (bit 6 = 0 if
 bit 7 or bit 5 is set, else 1); block graphics 80h-BFh are 2x3 blocks, and
 C0h-FFh show the same pictures.
 
-The video RAM lives in the machine's 64 KB bytearray. The bus stores CPU writes
-through :attr:`Video.gate` (the missing bit 6); this device turns the bytes into
-a numpy picture, text and PNG files, redrawing only the cells that changed.
+The video RAM lives in the machine's 64 KB bytearray, holding the bytes as the
+CPU wrote them; what the hardware keeps of them is :attr:`Video.gate` applied
+to them (the missing bit 6), which is what CPU reads (through the bus), the
+picture and the text show. This device turns the bytes into a numpy picture,
+text and PNG files, redrawing only the cells that changed.
 
 >>> mem = bytearray(65536)
 >>> v = Video(mem)
@@ -107,7 +109,8 @@ class Video:
         # scale and colour it. Updated by render().
         self.screen = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)
         self.changed_cells: list[int] = []  # video offsets redrawn by the last render()
-        self._atlas = cell_atlas()
+        # The picture of each byte as stored: its gated value's cell.
+        self._atlas = cell_atlas()[np.frombuffer(self.gate, dtype=np.uint8)]
         self._atlas_wide = np.repeat(self._atlas, 2, axis=2)  # (256, 12, 12)
         # The same dots as one row per (code, scan line), read as uint16 pairs.
         self._lines_narrow = self._atlas.reshape(-1, CELL_WIDTH).view(np.uint16)
@@ -118,15 +121,15 @@ class Video:
 
     # -- video RAM -----------------------------------------------------------
     def vram(self) -> bytes:
-        """The 1024 bytes of video RAM."""
-        return bytes(self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE])
+        """The 1024 bytes of video RAM as the CPU reads them (gated)."""
+        return bytes(self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE]).translate(self.gate)
 
     def store(self, offset: int, value: int) -> None:
-        """Store a byte as a CPU write would (through the bit-6 gate)."""
-        self.memory[VIDEO_RAM + offset] = self.gate[value & 0xFF]
+        """Store a byte as a CPU write does."""
+        self.memory[VIDEO_RAM + offset] = value & 0xFF
 
     def poke_text(self, offset: int, text: str) -> None:
-        """Write ASCII text into video RAM at ``offset`` (through the gate)."""
+        """Write ASCII text into video RAM at ``offset``."""
         for i, ch in enumerate(text.encode("ascii")):
             self.store(offset + i, ch)
 
@@ -187,7 +190,7 @@ class Video:
         Each line has 64 characters (32 in 32-column mode); block graphics are
         Unicode sextants and the arrows 5Bh-5Eh are the Unicode arrows.
         """
-        data = self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE]
+        data = self.vram()
         step = 2 if self.wide else 1
         lines = []
         for row in range(ROWS):

@@ -260,12 +260,14 @@ class TRS80:
 
     # -- memory -----------------------------------------------------------------
     def peek(self, address: int, length: int | None = None) -> int | bytes:
-        """The byte at ``address``, or ``length`` bytes from it (no side effects:
-        the EI registers are not read, so the heartbeat latch is left alone)."""
-        mem = self.memory
+        """The byte at ``address``, or ``length`` bytes from it, as the CPU reads
+        memory (video RAM through the bit-6 gate), but without side effects: the
+        EI registers are not read, so the heartbeat latch is left alone."""
         if length is None:
-            return mem[address & 0xFFFF]
-        return bytes(mem[(address + i) & 0xFFFF] for i in range(length))
+            a = address & 0xFFFF
+            value = self.memory[a]
+            return self.video.gate[value] if 0x3C00 <= a < 0x4000 else value
+        return bytes(self.peek(address + i) for i in range(length))
 
     def poke(self, address: int, data: int | bytes | bytearray | list[int]) -> None:
         """Store bytes as the CPU would (ROM is protected, video RAM gated)."""
