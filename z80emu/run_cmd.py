@@ -8,19 +8,22 @@ or for ``--seconds`` emulated seconds, then prints the screen (``--screen``)
 and/or saves a picture (``--screenshot``). Time is emulated time; without
 ``--speed`` the batch mode runs as fast as the host allows.
 
-The interactive frontends live in ``z80emu.frontends.<name>`` (a later part of
-the project); each provides ``main(machine, speed)``.
+The interactive frontends live in ``z80emu.frontends.<name>``; each provides
+``main(machine, speed, **options)`` and gets the options of
+``z80emu.frontends.frontend_options``. ``--screen``, ``--screenshot`` and
+``--save-state`` act when the frontend ends, whichever it is.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 import re
 import sys
 
 import click
+
+from z80emu.frontends import frontend_module, frontend_options
 
 FRONTENDS = ("pygame", "terminal", "headless")
 DEFAULT_SECONDS = 10.0
@@ -61,10 +64,9 @@ def parse_speed(value: str) -> float | None:
 
 
 def _default_frontend() -> str:
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in (
-            "win32", "darwin"):
-        return "pygame"
-    return "terminal"
+    from z80emu.frontends import choose_frontend
+
+    return choose_frontend()
 
 
 @click.command("run")
@@ -93,9 +95,10 @@ def _default_frontend() -> str:
 @click.option("--load-state", type=click.Path(dir_okay=False), default=None,
               help="Start from a state file saved by save_state.")
 @click.option("--save-state", type=click.Path(dir_okay=False), default=None,
-              help="Save the machine's state at the end (headless).")
+              help="Save the machine's state at the end.")
+@frontend_options
 def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text, until,
-                seconds, screen, screenshot, load_state, save_state) -> None:
+                seconds, screen, screenshot, load_state, save_state, **ui) -> None:
     """Run a TRS-80 Model I, optionally with FILE (.cmd, .hex, or a SYSTEM .cas)."""
     from z80emu.formats import FormatError
     from z80emu.machines.state import StateError
@@ -106,7 +109,7 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
     frontend = frontend or _default_frontend()
     module = None
     if frontend != "headless":
-        name = f"z80emu.frontends.{frontend}"
+        name = frontend_module(frontend)
         try:
             found = importlib.util.find_spec(name) is not None
         except ModuleNotFoundError:
@@ -142,7 +145,8 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
         machine.speed = speed_value if speed is not None else 1.0
         if type_text:
             machine.type(unescape(type_text))
-        module.main(machine, machine.speed)
+        module.main(machine, machine.speed, **ui)
+        _finish(machine, screen, screenshot, save_state)
         return
 
     machine.speed = speed_value
@@ -159,6 +163,12 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
             status = 1
     else:
         machine.run(seconds=limit)
+    _finish(machine, screen, screenshot, save_state)
+    sys.exit(status)
+
+
+def _finish(machine, screen: bool, screenshot: str | None, save_state: str | None) -> None:
+    """The end of a run, in any frontend: print the screen, save a picture and the state."""
     if screen:
         click.echo("\n".join(line.rstrip() for line in machine.screen_text().splitlines()))
     if screenshot:
@@ -171,4 +181,3 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
             machine.save_state(save_state)
         except OSError as exc:
             raise click.ClickException(f"{save_state}: cannot write: {exc.strerror}") from None
-    sys.exit(status)

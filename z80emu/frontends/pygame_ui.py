@@ -1,0 +1,450 @@
+"""The pygame window: the Model I screen scaled by a whole number, with phosphor
+colours, scan lines, sound, paste and the hotkeys (F1 lists them).
+
+The screen is 384x192 dots (64x16 cells of 6x12, TRS80-REFERENCE.md §3.1);
+each dot becomes ``scale`` x ``scale`` pixels. Only the character cells whose
+video RAM byte changed since the last frame are drawn again, each from a small
+picture kept per character code, built the first time from the dots the
+machine renders (so the window shows exactly what ``machine.screen`` holds),
+and only their rectangles are sent to the display.
+
+Keyboard: in logical mode (the default) the characters you type are typed on
+the Model I through its typing queue, so any host layout works; in physical
+mode keys act on the matrix by position, held as long as you hold them, which
+is what games that watch held keys need. Window and keys come from pygame-ce;
+the machine is used only through its public API.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import click
+import numpy as np
+
+from z80emu.frontends.session import HOTKEYS, KEY_NOTES, Session
+
+__all__ = ["BACKGROUND", "PHOSPHOR_RGB", "SCANLINE_LEVEL", "PygameFrontend", "default_scale",
+           "main"]
+
+WIDTH, HEIGHT = 384, 192          # dots (§3.1)
+CELL_W, CELL_H = 6, 12
+COLUMNS = 64
+
+# Phosphor colours: the Model I's white (slightly blue, a P4 TV tube), and the green
+# (P1) and amber (P3) of monitors people connected later.
+PHOSPHOR_RGB = {"white": (230, 236, 255), "green": (64, 255, 96), "amber": (255, 176, 32)}
+BACKGROUND = (0, 0, 0)
+SCANLINE_LEVEL = 0.4              # brightness of the last pixel row of each scan line
+
+
+def default_scale(desktop: tuple[int, int] | None) -> int:
+    """The largest whole scale at which the window fits the desktop (leaving room
+    for panels and the title bar); 3 when the desktop size is unknown.
+
+    >>> default_scale((1920, 1080)), default_scale((1024, 768)), default_scale(None)
+    (4, 2, 3)
+    """
+    if not desktop or desktop[0] <= 0 or desktop[1] <= 0:
+        return 3
+    width, height = desktop
+    return max(1, min(int(width * 0.9) // WIDTH, int(height * 0.85) // HEIGHT))
+
+
+def colour_dots(dots: np.ndarray, scale: int, colour: tuple[int, int, int],
+                scanlines: bool = False) -> np.ndarray:
+    """Dots (0/1, rows x columns) as RGB pixels (rows*scale, columns*scale, 3)."""
+    big = np.repeat(np.repeat(dots, scale, axis=0), scale, axis=1)
+    palette = np.array([BACKGROUND, colour], dtype=np.uint8)
+    rgb = palette[big]
+    if scanlines and scale >= 2:
+        dim = np.array([BACKGROUND, [round(c * SCANLINE_LEVEL) for c in colour]],
+                       dtype=np.uint8)
+        rgb[scale - 1::scale] = dim[big[scale - 1::scale]]
+    return rgb
+
+
+class PygameFrontend:
+    """The window for a :class:`Session`."""
+
+    def __init__(self, session: Session, *, scale: int | None = None,
+                 fullscreen: bool = False, phosphor: str = "white",
+                 scanlines: bool = False, keyboard: str = "logical") -> None:
+        if phosphor not in PHOSPHOR_RGB:
+            raise ValueError(f"phosphor must be one of {', '.join(PHOSPHOR_RGB)}")
+        if keyboard not in ("logical", "physical"):
+            raise ValueError("keyboard must be 'logical' or 'physical'")
+        self.session = session
+        self.machine = session.machine
+        self.asked_scale = scale
+        self.scale = scale or 3
+        self.fullscreen = fullscreen
+        self.colour = PHOSPHOR_RGB[phosphor]
+        self.scanlines = scanlines
+        self.keyboard = keyboard
+        self.help_shown = False
+        self.display = None
+        self.origin = (0, 0)          # where the screen sits in the window
+        self.pg = None
+        self._glyphs: dict[tuple[int, bool], object] = {}
+        self._shown: np.ndarray | None = None   # video RAM as last drawn
+        self._shown_wide = False
+        self._lowercase = self.machine.lowercase
+        self._held: set[str] = set()  # physical mode: host keys held down
+        self._notice = ""
+        self._notice_until = 0.0
+        self._title = ""
+        self._title_at = 0.0
+        self._window_scale = self.scale
+        self.last_rects: list = []    # the rectangles the last draw() updated
+
+    # -- opening and closing ------------------------------------------------------------
+    def open(self) -> None:
+        """Open the window (and the sound, through the session)."""
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame
+
+        self.pg = pygame
+        pygame.display.init()
+        pygame.font.init()
+        sizes = pygame.display.get_desktop_sizes() if hasattr(
+            pygame.display, "get_desktop_sizes") else []
+        self.desktop = sizes[0] if sizes else None
+        self._window_scale = self.asked_scale or default_scale(self.desktop)
+        self._set_mode()
+        pygame.key.set_repeat(400, 40)
+        pygame.key.start_text_input()
+        self.session.notify = self.notify
+        self.session.start()
+        self._update_title(force=True)
+
+    def _set_mode(self) -> None:
+        pg = self.pg
+        if self.fullscreen:
+            if self.desktop:
+                w, h = self.desktop
+            else:
+                w, h = WIDTH * self._window_scale, HEIGHT * self._window_scale
+            self.scale = max(1, min(w // WIDTH, h // HEIGHT))
+            self.display = pg.display.set_mode((w, h), pg.FULLSCREEN)
+            self.origin = ((w - WIDTH * self.scale) // 2, (h - HEIGHT * self.scale) // 2)
+        else:
+            self.scale = self._window_scale
+            self.display = pg.display.set_mode((WIDTH * self.scale, HEIGHT * self.scale))
+            self.origin = (0, 0)
+        self._glyphs.clear()
+        self.display.fill(BACKGROUND)
+        self._shown = None
+        self.draw()
+
+    def close(self) -> None:
+        """Close the window and end the session (sound off, files flushed)."""
+        self.session.close()
+        if self.pg is not None:
+            self.pg.display.quit()
+            self.pg.quit()
+
+    # -- drawing ------------------------------------------------------------------------
+    def draw(self, full: bool = False) -> list:
+        """Draw the cells that changed (all with ``full``); returns their rectangles."""
+        pg = self.pg
+        machine = self.machine
+        dots = machine.screen                   # brought up to date by the machine
+        video = machine.video
+        wide = video.wide
+        codes = np.frombuffer(video.vram(), dtype=np.uint8)
+        if machine.lowercase != self._lowercase:
+            self._lowercase = machine.lowercase
+            self._glyphs.clear()
+            full = True
+        if full or self._shown is None or wide != self._shown_wide:
+            changed = np.arange(len(codes))
+            self.display.fill(BACKGROUND)
+        else:
+            changed = np.flatnonzero(codes != self._shown)
+        if wide:
+            changed = changed[(changed & 1) == 0]   # 32 columns: even addresses shown
+        self._shown = codes.copy()
+        self._shown_wide = wide
+        s = self.scale
+        ox, oy = self.origin
+        rects = []
+        blit = self.display.blit
+        for offset in changed.tolist():
+            row, col = divmod(offset, COLUMNS)
+            code = int(codes[offset])
+            glyph = self._glyphs.get((code, wide))
+            x = col * CELL_W                     # 32 columns: col is even, 12 dots wide
+            y = row * CELL_H
+            if glyph is None:
+                width = CELL_W * 2 if wide else CELL_W
+                pixels = colour_dots(dots[y:y + CELL_H, x:x + width], s, self.colour,
+                                     self.scanlines)
+                glyph = pg.surfarray.make_surface(pixels.transpose(1, 0, 2)).convert()
+                self._glyphs[(code, wide)] = glyph
+            rects.append(blit(glyph, (ox + x * s, oy + y * s)))
+        if self.help_shown:
+            if rects or full:
+                self._draw_help()
+                rects = [self.display.get_rect()]
+        if full or len(rects) > 256:
+            pg.display.flip()
+        elif rects:
+            pg.display.update(rects)
+        self.last_rects = rects
+        return rects
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """The help overlay's lines: (key, what it does)."""
+        rows = [("Hotkey", "What it does"), ("", "")]
+        rows += [(key, what) for what, key, _ in HOTKEYS if key != "-"]
+        rows += [("", ""), ("Model I key", "on your keyboard")]
+        rows += [(key, host) for key, host in KEY_NOTES]
+        rows += [("", ""), ("", "any key closes this help")]
+        return rows
+
+    def _draw_help(self) -> None:
+        pg = self.pg
+        area = self.display.get_rect()
+        rows = self.help_rows()
+        size = max(12, min(area.height // (len(rows) + 2), area.width // 40))
+        font = pg.font.Font(None, size)
+        left_width = max(font.size(key)[0] for key, _ in rows) + size
+        width = left_width + max(font.size(what)[0] for _, what in rows) + 2 * size
+        line = font.get_linesize()
+        height = line * len(rows) + 2 * size
+        left = max(0, (area.width - width) // 2)
+        top = max(0, (area.height - height) // 2)
+        box = pg.Surface((width, height))
+        box.set_alpha(235)
+        box.fill((16, 16, 16))
+        self.display.blit(box, (left, top))
+        y = top + size
+        for key, what in rows:
+            if key:
+                self.display.blit(font.render(key, True, self.colour), (left + size, y))
+            if what:
+                self.display.blit(font.render(what, True, self.colour),
+                                  (left + size + left_width, y))
+            y += line
+
+    def toggle_help(self) -> None:
+        self.help_shown = not self.help_shown
+        self.draw(full=True)
+
+    def window_pixels(self) -> np.ndarray:
+        """The screen area of the window as RGB pixels (rows, columns, 3)."""
+        area = self.pg.Rect(self.origin, (WIDTH * self.scale, HEIGHT * self.scale))
+        return self.pg.surfarray.array3d(self.display.subsurface(area)).transpose(1, 0, 2)
+
+    def save_picture(self, path: Path) -> None:
+        """Write the screen as shown in the window (scale, colour, scan lines) as PNG."""
+        area = self.pg.Rect(self.origin, (WIDTH * self.scale, HEIGHT * self.scale))
+        self.pg.image.save(self.display.subsurface(area), os.fspath(path))
+
+    # -- the title and notices ----------------------------------------------------------
+    def notify(self, message: str) -> None:
+        """Show a message in the title for a few seconds (and on stderr)."""
+        print(f"z80emu: {message}", file=sys.stderr, flush=True)
+        self._notice = message
+        self._notice_until = time.monotonic() + 3.0
+        if self.pg is not None and self.display is not None:
+            self._update_title(force=True)
+
+    def _update_title(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._title_at < 0.5:
+            return
+        self._title_at = now
+        title = f"z80emu \u2014 {self.session.status()}"
+        if self._notice and now < self._notice_until:
+            title += f" \u2014 {self._notice}"
+        elif self.help_shown is False:
+            title += " \u2014 F1 help"
+        if title != self._title:
+            self._title = title
+            self.pg.display.set_caption(title)
+
+    # -- events -------------------------------------------------------------------------
+    def handle(self, event) -> None:
+        """Act on one pygame event."""
+        pg = self.pg
+        kind = event.type
+        if kind == pg.QUIT:
+            self.session.quit()
+        elif kind == pg.KEYDOWN:
+            self._key_down(event)
+        elif kind == pg.KEYUP:
+            if self.keyboard == "physical":
+                self._physical(event.key, False)
+        elif kind == pg.TEXTINPUT:
+            if self.keyboard == "logical" and not self.help_shown and not (
+                    pg.key.get_mods() & (pg.KMOD_CTRL | pg.KMOD_ALT)):
+                self.session.type_keys(event.text)
+        elif kind in (pg.WINDOWFOCUSLOST,):
+            for name in list(self._held):
+                self._physical_name(name, False)
+        elif kind in (pg.VIDEOEXPOSE, pg.WINDOWEXPOSED, pg.WINDOWRESTORED):
+            self.draw(full=True)
+
+    def _key_down(self, event) -> None:
+        pg = self.pg
+        key = event.key
+        mods = event.mod
+        ctrl = bool(mods & pg.KMOD_CTRL)
+        shift = bool(mods & pg.KMOD_SHIFT)
+        session = self.session
+        if self.help_shown:
+            self.toggle_help()          # any key closes the help
+            return
+        if key == pg.K_F1:
+            self.toggle_help()
+        elif key == pg.K_F2:
+            session.save_state()
+        elif key == pg.K_F3:
+            session.load_state()
+            self.draw(full=True)
+        elif key == pg.K_F5:
+            session.power_cycle() if shift else session.reset()
+        elif key == pg.K_F6:
+            session.power_cycle()
+        elif key == pg.K_F8:
+            self.monitor()
+        elif key == pg.K_F9:
+            session.toggle_turbo()
+        elif key == pg.K_F11:
+            self.fullscreen = not self.fullscreen
+            self._set_mode()
+        elif key == pg.K_F12:
+            session.screenshot(self.save_picture)
+        elif ctrl and key == pg.K_v:
+            self.paste()
+        elif ctrl and key == pg.K_c:
+            self.copy()
+        elif ctrl and key == pg.K_q:
+            session.quit()
+        elif self.keyboard == "physical":
+            self._physical(key, True)
+        else:
+            text = self._special_keys().get(key)
+            if text is not None:
+                self.machine.type(text)
+        self._update_title(force=True)
+
+    def _special_keys(self) -> dict[int, str]:
+        """Logical mode: host keys that produce no text -> Model I key characters."""
+        pg = self.pg
+        return {
+            pg.K_RETURN: "\r", pg.K_KP_ENTER: "\r",
+            pg.K_BACKSPACE: "\u2190", pg.K_LEFT: "\u2190", pg.K_RIGHT: "\u2192",
+            pg.K_UP: "\u2191", pg.K_DOWN: "\u2193",
+            pg.K_ESCAPE: "\x01", pg.K_PAUSE: "\x01",       # BREAK
+            pg.K_HOME: "\x1f", pg.K_DELETE: "\x1f",        # CLEAR
+        }
+
+    def _physical(self, key: int, down: bool) -> None:
+        self._physical_name(self.pg.key.name(key), down)
+
+    def _physical_name(self, name: str, down: bool) -> None:
+        if self.machine.keyboard.host_key(name, down):
+            if down:
+                self._held.add(name)
+            else:
+                self._held.discard(name)
+
+    # -- clipboard ----------------------------------------------------------------------
+    def paste(self) -> None:
+        try:
+            text = self.pg.scrap.get_text()
+        except Exception as exc:  # no clipboard on this system
+            self.notify(f"cannot read the clipboard ({exc})")
+            return
+        if not text:
+            self.notify("the clipboard holds no text")
+            return
+        self.session.paste(text)
+
+    def copy(self) -> None:
+        text = self.session.copy_text()
+        try:
+            self.pg.scrap.put_text(text)
+        except Exception as exc:
+            self.notify(f"cannot write the clipboard ({exc})")
+            return
+        self.notify("screen text copied")
+
+    # -- the monitor --------------------------------------------------------------------
+    def monitor(self) -> None:
+        """Pause and run the monitor in the terminal z80emu was started from; the
+        window keeps showing the screen until the monitor's ``go``."""
+        entry = self.session.monitor_entry()
+        if entry is None:
+            return
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            self.notify("the monitor needs the terminal z80emu was started from")
+            return
+        self.notify("the monitor runs in the terminal; 'go' there resumes")
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                self.session.run_monitor(entry)
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=work, name="z80emu-monitor", daemon=True)
+        thread.start()
+        while not done.is_set():
+            for event in self.pg.event.get():
+                if event.type == self.pg.QUIT:
+                    self.notify("leave the monitor first (its 'go' or 'quit')")
+                elif event.type in (self.pg.VIDEOEXPOSE, self.pg.WINDOWEXPOSED):
+                    self.draw(full=True)
+            self.draw()
+            self._update_title()
+            done.wait(0.05)
+        thread.join()
+
+    # -- the loop -----------------------------------------------------------------------
+    def run(self) -> None:
+        """Open the window and run until the user quits or closes it."""
+        self.open()
+        pg = self.pg
+        session = self.session
+        try:
+            while session.running:
+                for event in pg.event.get():
+                    self.handle(event)
+                if not session.running:
+                    break
+                if session.step():
+                    self.draw()
+                self._update_title()
+                session.wait()
+        finally:
+            self.close()
+
+
+def main(machine, speed: float | None = 1.0, *, scale: int | None = None,
+         fullscreen: bool = False, phosphor: str = "white", scanlines: bool = False,
+         keyboard: str = "logical", sound: bool | None = None,
+         state_file: str = "z80emu.state", **_other) -> None:
+    """Run ``machine`` in a pygame window at ``speed`` (1 = a real Model I, None = max)."""
+    session = Session(machine, speed, sound=True if sound is None else sound,
+                      state_file=state_file)
+    frontend = PygameFrontend(session, scale=scale, fullscreen=fullscreen,
+                              phosphor=phosphor, scanlines=scanlines, keyboard=keyboard)
+    try:
+        frontend.run()
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the pygame frontend needs pygame-ce ({exc}); try --frontend terminal") from None
+    except Exception as exc:
+        if type(exc).__name__ == "error" and type(exc).__module__.startswith("pygame"):
+            raise click.ClickException(
+                f"cannot open a window ({exc}); try --frontend terminal") from None
+        raise
