@@ -180,8 +180,8 @@ def cell_atlas() -> np.ndarray:
     """Dots (0/1) of every byte value as shown: shape (256, 12, 6), read-only.
 
     Bytes 00h-7Fh are characters, 80h-FFh block graphics (C0h-FFh repeat 80h-BFh).
-    The stored byte is drawn as is; the bit-6 gate of a stock machine acts on
-    writes to video RAM (see z80emu.devices.video).
+    The byte is drawn as given; z80emu.devices.video applies the stock
+    machine's bit-6 gate before looking a byte up here.
     """
     atlas = np.zeros((256, CELL_HEIGHT, CELL_WIDTH), dtype=np.uint8)
     for code in range(256):
