@@ -161,3 +161,36 @@ def test_run_command_reports_the_rom(tmp_path) -> None:
     result = CliRunner().invoke(run_command, ["--frontend", "headless", "--rom", str(bad)])
     assert result.exit_code == 1
     assert "short.rom: 10 bytes is not a Model I ROM" in result.output
+
+
+def _level2_rom():
+    """A Level II ROM the tester owns: $Z80EMU_LEVEL2_ROM, else $Z80EMU_ROM if it is
+    a recognised Level II image. Never part of the repository."""
+    import os
+
+    for var in ("Z80EMU_LEVEL2_ROM", "Z80EMU_ROM"):
+        path = os.environ.get(var)
+        if path and os.path.isfile(path):
+            try:
+                rom = read_rom(path)
+            except RomError:
+                continue
+            if rom.known and rom.name.startswith("Level II"):
+                return rom
+    pytest.skip("no Level II ROM: set Z80EMU_LEVEL2_ROM to a v1.2 or v1.3 image you own")
+
+
+def test_level2_rom_boots_and_takes_typed_lines() -> None:
+    rom = _level2_rom()
+    m = TRS80(rom=rom)
+    m.wait_for("SIZE", timeout=10.0)  # MEMORY SIZE? (v1.2) / MEM SIZE? (v1.3)
+    m.type("\r")
+    m.wait_for("READY", timeout=10.0)
+    m.type("PRINT 2+2\r")
+    m.wait_for(" 4", timeout=10.0)
+    # a longer program typed in, then listed back
+    lines = [f"{10 * i} PRINT \"LINE {i}\";{i}*{i}" for i in range(1, 41)]
+    m.type("\r".join(lines) + "\rPRINT MEM\r")
+    m.run(seconds=60.0, until=lambda: not m.typing)
+    m.type("LIST 400\r")
+    m.wait_for(lines[-1], timeout=10.0)
