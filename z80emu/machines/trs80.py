@@ -36,17 +36,31 @@ class TRS80:
     """A Model I with ``ram_kb`` of RAM (4, 16, 32 or 48), with or without the
     Expansion Interface, booting ``rom`` (a path; None: $Z80EMU_ROM, the
     config folder, then the project's own ROM). ``lowercase`` fits the
-    lowercase modification (an eighth video RAM chip)."""
+    lowercase modification (an eighth video RAM chip). With the Expansion
+    Interface, ``serial`` is what the RS-232-C board's cable is plugged into
+    (a z80emu.links target such as ``"terminet"`` or ``"socket://host:port"``)
+    and ``printer`` what is on the parallel port (True: a line printer keeping
+    its paper in memory; a path: its paper record there; None: nothing). Call
+    :meth:`close` at the end to flush the paper and let go of the link."""
 
     def __init__(self, rom: str | os.PathLike | Rom | None = None, ram_kb: int = 48,
-                 expansion: bool = True, lowercase: bool = False) -> None:
+                 expansion: bool = True, lowercase: bool = False, serial=None,
+                 printer=True) -> None:
         from z80emu.cpu import Z80
+        from z80emu.devices.printer_port import ParallelPort, make_printer
+        from z80emu.devices.rs232 import RS232Board
+        from z80emu.links import open_link
 
         self.rom = rom if isinstance(rom, Rom) else find_rom(rom)
         self.memory = bytearray(0x10000)
         self.bus: Bus | None = None
         self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write)
-        self.printer = None  # the parallel printer on 37E8h, when one is attached
+        if serial is not None and not expansion:
+            raise ValueError("the RS-232-C board plugs into the Expansion Interface")
+        clock = lambda: self.cpu.cycles  # noqa: E731
+        self.printer_port = ParallelPort(make_printer(printer), clock)  # 37E8h
+        self.rs232 = RS232Board(clock, open_link(serial))  # ports E8h-EBh (with the EI)
+        self.terminet = getattr(self.rs232.link, "printer", None)
         self.speed: float | None = None  # None: as fast as possible; 1.0: real time
         self._throttle: Throttle | None = None
         self._configure(ram_kb, expansion, lowercase)
@@ -88,6 +102,8 @@ class TRS80:
             bus.map_register(0x37E4, 0x37E7, write=self._select_cassette)
             bus.map_register(0x37E8, 0x37EB, read=self._printer_status,
                              write=self._printer_data)
+            self.rs232.map(bus)
+            self._events.append(self.rs232)
         self.cpu.set_write_hook(bus.write_limit, bus.write)
         self.cpu.set_read_hook(READ_HOOK[0], READ_HOOK[1], bus.read)
 
@@ -99,11 +115,30 @@ class TRS80:
 
     def _printer_status(self, addr: int) -> int:
         # No printer: the lines float, which Level II reads as "not ready" (§8.1, §12).
-        return 0xFF if self.printer is None else self.printer.status()
+        return self.printer_port.status()
 
     def _printer_data(self, addr: int, value: int) -> None:
-        if self.printer is not None:
-            self.printer.write(value)
+        self.printer_port.write(value)
+
+    @property
+    def printer(self):
+        """The printer on the parallel port (37E8h), or None."""
+        return self.printer_port.printer
+
+    @printer.setter
+    def printer(self, value) -> None:
+        self.printer_port.printer = value
+
+    def close(self) -> None:
+        """Flush and close the printers' paper records and the serial link."""
+        self.printer_port.close()
+        self.rs232.close()
+
+    def __enter__(self) -> TRS80:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def ram_kb(self) -> int:
@@ -127,6 +162,7 @@ class TRS80:
         self.video.clear()
         self.keyboard.release_all()
         self.port_ff.write(0)
+        self.rs232.power_on()
         if self.latch is not None:
             self.latch.value = 0
         self.cpu.reset()
