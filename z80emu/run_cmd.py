@@ -96,9 +96,17 @@ def _default_frontend() -> str:
               help="Start from a state file saved by save_state.")
 @click.option("--save-state", type=click.Path(dir_okay=False), default=None,
               help="Save the machine's state at the end.")
+@click.option("--serial", default=None, metavar="TARGET",
+              help="Plug the RS-232-C board into: terminet[:options], a serial port or "
+                   "pyserial URL (socket://, rfc2217://, loop://), listen://HOST:PORT, "
+                   "file:PATH or pty (docs/printing.md).")
+@click.option("--printer", "printer_out", default=None, metavar="OUT",
+              help="Paper record of the parallel-port printer (text, written through; "
+                   ".pdf or .png: also rendered at the end).")
 @frontend_options
 def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text, until,
-                seconds, screen, screenshot, load_state, save_state, **ui) -> None:
+                seconds, screen, screenshot, load_state, save_state, serial, printer_out,
+                **ui) -> None:
     """Run a TRS-80 Model I, optionally with FILE (.cmd, .hex, or a SYSTEM .cas)."""
     from z80emu.formats import FormatError
     from z80emu.machines.state import StateError
@@ -119,12 +127,21 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
                 f"the {frontend} frontend is not built yet; use --frontend headless")
         module = importlib.import_module(name)
 
+    from z80emu.links import LinkError
+    from z80emu.printer_cmd import describe, serial_target
+
     try:
-        machine = TRS80(rom=rom, ram_kb=int(ram), expansion=expansion, lowercase=lowercase)
-    except RomError as exc:
+        machine = TRS80(rom=rom, ram_kb=int(ram), expansion=expansion, lowercase=lowercase,
+                        serial=serial_target(serial), printer=printer_out or True)
+    except (RomError, LinkError) as exc:
         raise click.ClickException(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"--serial/--printer: {exc}") from None
+    click.get_current_context().call_on_close(machine.close)  # flush the paper, free links
     note = "" if machine.rom.known else "; running it anyway"
     click.echo(f"z80emu: {machine.rom.name} ({machine.rom.source}){note}", err=True)
+    for line in describe(machine):
+        click.echo(f"z80emu: {line}", err=True)
 
     try:
         if load_state:

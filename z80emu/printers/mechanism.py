@@ -19,9 +19,12 @@ leaves open is a setting here, with the choice documented where it is made:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from z80emu.printers.paper import Paper, encode_line
+
+log = logging.getLogger(__name__)
 
 OVERFLOW_MODES = ("drop", "wrap", "pile")
 
@@ -154,11 +157,23 @@ class Mechanism:
         return "\n".join(lines) + pending
 
     def close(self) -> None:
-        """End of the job: a line with print on it goes into the record, and the
-        record is closed (the paper is torn off)."""
+        """End of the job: a line with print on it goes into the record, the
+        record is closed (the paper is torn off), and rendered if the paper
+        was asked to be (a .pdf or .png output)."""
+        if self.paper.closed and self.paper.path is not None:
+            return
         if self._layers:
             self.paper.feed(self._take_line())
         self.paper.close()
+        if self.paper.render_to and self.paper.path:
+            from z80emu.printers.render import Form, render
+
+            form = Form(columns=self.width, form_length=self.form_length)
+            try:
+                render(self.paper.path, self.paper.render_to, form)
+            except (OSError, ValueError) as exc:
+                log.warning("%s: cannot render the printout: %s (the record %s is complete)",
+                            self.paper.render_to, exc, self.paper.path)
 
     def _changed(self) -> None:
         for listener in self.listeners:

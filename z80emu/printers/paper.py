@@ -19,6 +19,9 @@ put it on the disk (surviving a power cut, at a few milliseconds a line). An
 existing record is appended to, as a printer keeps printing on the same stack
 of paper: nothing already printed is ever overwritten.
 
+A path ending in ``.pdf`` or ``.png`` keeps the record beside it (same name,
+``.txt``) and asks for the rendering when the printer is closed.
+
 >>> paper = Paper()
 >>> paper.feed(["HELLO", "_____"]); paper.feed([]); paper.form_feed(); paper.feed(["PAGE 2"])
 >>> paper.text
@@ -31,6 +34,20 @@ import os
 from collections.abc import Callable, Sequence
 
 SYNC_MODES = ("flush", "fsync")
+RENDERED = (".pdf", ".png")
+
+
+def split_output(path: str | os.PathLike) -> tuple[str, str | None]:
+    """(record path, picture path or None) for an output the user named.
+
+    >>> split_output("out.txt"), split_output("listing.PDF")
+    (('out.txt', None), ('listing.txt', 'listing.PDF'))
+    """
+    path = os.fspath(path)
+    stem, ext = os.path.splitext(path)
+    if ext.lower() in RENDERED:
+        return stem + ".txt", path
+    return path, None
 
 
 def encode_line(layers: Sequence[str], form_feeds: int = 0) -> str:
@@ -50,7 +67,7 @@ class Paper:
     def __init__(self, path: str | os.PathLike | None = None, sync: str = "flush") -> None:
         if sync not in SYNC_MODES:
             raise ValueError(f"sync must be one of {SYNC_MODES}, not {sync!r}")
-        self.path = None if path is None else os.fspath(path)
+        self.path, self.render_to = (None, None) if path is None else split_output(path)
         self.sync = sync
         self.lines: list[str] = []  # the record lines, as written
         self.pending_form_feeds = 0  # form feeds waiting for the next line
