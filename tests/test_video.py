@@ -133,3 +133,46 @@ def test_state_round_trip(wide: bool) -> None:
     other = video()
     other.set_state(v.get_state())
     assert other.wide == wide
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_incremental_render_matches_a_fresh_one(wide: bool) -> None:
+    import random
+
+    rng = random.Random(7)
+    v = video()
+    v.wide = wide
+    mem = v.memory
+    for step in range(200):
+        kind = rng.randrange(4)
+        if kind == 0:  # scroll up 1-3 lines, new text at the bottom
+            lines = rng.randrange(1, 4)
+            cut = 64 * lines
+            mem[0x3C00:0x4000 - cut] = mem[0x3C00 + cut:0x4000]
+            mem[0x4000 - cut:0x4000] = bytes(rng.randrange(256) for _ in range(cut))
+        elif kind == 1:  # a few cells
+            for _ in range(rng.randrange(1, 10)):
+                v.store(rng.randrange(1024), rng.randrange(256))
+        elif kind == 2:  # a row or two
+            for _ in range(rng.randrange(1, 3)):
+                row = rng.randrange(16) * 64
+                mem[0x3C00 + row:0x3C40 + row] = bytes(rng.randrange(256) for _ in range(64))
+        else:  # the whole screen
+            mem[0x3C00:0x4000] = bytes(rng.randrange(256) for _ in range(1024))
+        before = v.render().copy()
+        fresh = Video(mem)
+        fresh.wide = wide
+        assert np.array_equal(before, fresh.render()), step
+
+
+def test_scroll_reports_the_moved_cells() -> None:
+    v = video()
+    v.poke_text(0, "TOP")
+    v.poke_text(64 * 15, "BOTTOM")
+    v.render()
+    mem = v.memory
+    mem[0x3C00:0x3FC0] = mem[0x3C40:0x4000]
+    mem[0x3FC0:0x4000] = b" " * 64
+    v.render()
+    assert set(v.changed_cells) == {0, 1, 2} | set(range(64 * 14, 64 * 14 + 6)) | set(
+        range(64 * 15, 64 * 15 + 6))

@@ -141,48 +141,78 @@ class Video:
     def render(self) -> np.ndarray:
         """Bring :attr:`screen` up to date with video RAM and return it.
 
-        Only cells whose byte changed since the last call are redrawn (all of
-        them after a change of column mode); their offsets are left in
-        :attr:`changed_cells` for a frontend that blits cell by cell.
+        Only what changed since the last call is redrawn: a screen that
+        scrolled up is moved rather than redrawn, then the rows with changed
+        cells are drawn (a few cells one by one). The offsets of the cells
+        whose picture changed are left in :attr:`changed_cells`.
         """
-        data = self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE]
+        data = bytes(self.memory[VIDEO_RAM:VIDEO_RAM + VIDEO_SIZE])
         wide = self.wide
-        if data == self._shown and wide == self._shown_wide:
+        old = self._shown
+        if data == old and wide == self._shown_wide:
             self.changed_cells = []
             return self.screen
-        codes = np.frombuffer(bytes(data), dtype=np.uint8)
-        if self._shown is None or wide != self._shown_wide:
+        codes = np.frombuffer(data, dtype=np.uint8)
+        if old is None or wide != self._shown_wide:
+            self._draw_rows(codes, wide, range(ROWS))
             changed = np.arange(VIDEO_SIZE)
         else:
-            changed = np.flatnonzero(codes != np.frombuffer(self._shown, dtype=np.uint8))
+            shift = 0
+            for lines in (1, 2, 3):  # scrolled up by a line or a few?
+                cut = COLUMNS * lines
+                if data[:VIDEO_SIZE - cut] == old[cut:]:
+                    shift = lines
+                    break
+            before = np.frombuffer(old, dtype=np.uint8)
+            changed = np.flatnonzero(codes != before)  # what the picture showed before
+            draw = changed
+            if shift:
+                # Move the picture up; the rows left at the bottom still show the
+                # old bottom rows until they are drawn.
+                cut = COLUMNS * shift
+                self.screen[:-CELL_HEIGHT * shift] = self.screen[CELL_HEIGHT * shift:]
+                shown = np.concatenate((before[cut:], before[-cut:]))
+                draw = np.flatnonzero(codes != shown)
+            if len(draw) <= 16:
+                self._draw_cells(codes, wide, draw)
+            else:
+                self._draw_rows(codes, wide, np.unique(draw >> 6).tolist())
         if wide:
             changed = changed[(changed & 1) == 0]
-        if len(changed) > 48:
-            self._draw_all(codes, wide)
-        else:
-            screen = self.screen
-            atlas = self._atlas_wide if wide else self._atlas
-            cw = CELL_WIDTH * 2 if wide else CELL_WIDTH
-            for offset in changed.tolist():
-                row, col = divmod(offset, COLUMNS)
-                x = (col >> 1) * cw if wide else col * cw
-                y = row * CELL_HEIGHT
-                screen[y:y + CELL_HEIGHT, x:x + cw] = atlas[codes[offset]]
         self.changed_cells = changed.tolist()
-        self._shown = bytes(data)
+        self._shown = data
         self._shown_wide = wide
         return self.screen
 
-    def _draw_all(self, codes: np.ndarray, wide: bool) -> None:
+    def _draw_cells(self, codes: np.ndarray, wide: bool, offsets: np.ndarray) -> None:
+        screen = self.screen
+        atlas = self._atlas_wide if wide else self._atlas
+        cw = CELL_WIDTH * 2 if wide else CELL_WIDTH
+        for offset in offsets.tolist():
+            row, col = divmod(offset, COLUMNS)
+            if wide:
+                if col & 1:
+                    continue  # odd addresses are not shown in 32-column mode
+                col >>= 1
+            y = row * CELL_HEIGHT
+            screen[y:y + CELL_HEIGHT, col * cw:(col + 1) * cw] = atlas[codes[offset]]
+
+    def _draw_rows(self, codes: np.ndarray, wide: bool, rows) -> None:
         # Gather each cell line (6 or 12 dots, seen as uint16 pairs) straight into
         # the screen, in screen order: row, scan line, column.
+        lines = self._lines_wide if wide else self._lines_narrow
         grid = codes.reshape(ROWS, COLUMNS)
         if wide:
             grid = grid[:, ::2]
-        index = grid.astype(np.intp)[:, None, :] * CELL_HEIGHT + self._lines
-        lines = self._lines_wide if wide else self._lines_narrow
-        np.take(lines, index.ravel(), axis=0, out=self.screen.reshape(
-            -1, lines.shape[1] * 2).view(np.uint16))
+        target = self.screen.reshape(ROWS, -1, lines.shape[1] * 2).view(np.uint16)
+        rows = list(rows)
+        if len(rows) == ROWS:
+            index = grid.astype(np.intp)[:, None, :] * CELL_HEIGHT + self._lines
+            np.take(lines, index.ravel(), axis=0, out=target.reshape(-1, lines.shape[1]))
+            return
+        for row in rows:
+            index = grid[row].astype(np.intp)[None, :] * CELL_HEIGHT + self._lines[0]
+            np.take(lines, index.ravel(), axis=0, out=target[row])
 
     def screen_text(self) -> str:
         """The screen as 16 lines of text joined by newlines.
