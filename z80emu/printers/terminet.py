@@ -154,7 +154,7 @@ class TermiNet300(Mechanism):
             self.backspace()
             if t is not None:
                 self._print_ok = max(self._print_ok, t + BS_DELAY)
-                self._reason = ("backspace", t, BS_DELAY, self._fills(BS_DELAY))
+                self._reason = ("backspace", t, BS_DELAY, self._fills(BS_DELAY), "BS")
         elif code in (VT, FF):
             self._vt_ff(code, t)
         elif code == ESC:
@@ -177,7 +177,7 @@ class TermiNet300(Mechanism):
             self._last_print = t
         self._lf_run = 0
         self._lf_ok = -math.inf
-        self._reason = None
+        self._reason = self._lf_reason = None
 
     def _line_feed(self, code: int, t: float | None) -> None:
         if t is not None and self.strict and t < self._lf_ok - SLACK:
@@ -191,10 +191,13 @@ class TermiNet300(Mechanism):
             self._print_ok = last + LF_AFTER_PRINT
             self._lf_ok = max(last + SECOND_LF_AFTER_PRINT, t + LF_STEP)
             self._reason = ("last character before the line feed", last, LF_AFTER_PRINT,
-                            self._fills(last + LF_AFTER_PRINT - t))
+                            self._fills(last + LF_AFTER_PRINT - t), "LF")
+            self._lf_reason = ("last character before the first line feed", last,
+                               SECOND_LF_AFTER_PRINT,
+                               self._fills(last + SECOND_LF_AFTER_PRINT - t), "LF")
         else:
             self._print_ok = self._lf_ok = t + LF_STEP
-            self._reason = ("line feed", t, LF_STEP, self._fills(LF_STEP))
+            self._reason = self._lf_reason = ("line feed", t, LF_STEP, self._fills(LF_STEP), "LF")
         self._lf_run += 1
 
     def _vt_ff(self, code: int, t: float | None) -> None:
@@ -206,7 +209,8 @@ class TermiNet300(Mechanism):
             need = VTFF_DELAY + VTFF_PER_LINE * moved
             self._print_ok = self._lf_ok = t + need
             name = "vertical tab" if code == VT else "form feed"
-            self._reason = (name, t, need, self._fills(need))
+            self._reason = self._lf_reason = (name, t, need, self._fills(need),
+                                                 "VT" if code == VT else "FF")
         self._lf_run += 1
 
     def _escape(self, letter: str, t: float | None) -> None:
@@ -215,7 +219,8 @@ class TermiNet300(Mechanism):
                 self.motor_on = True
                 if t is not None:
                     self._print_ok = max(self._print_ok, t + START_UP)
-                    self._reason = ("motor-on code", t, START_UP, self._fills(START_UP))
+                    self._reason = ("motor-on code", t, START_UP,
+                                    self._fills(START_UP), "ESC h")
         elif letter in self.motor_off_codes:
             last = self._last_print
             if (self.strict and t is not None and last is not None
@@ -225,7 +230,8 @@ class TermiNet300(Mechanism):
             self.motor_on = False
 
     # -- strict mode --------------------------------------------------------------------
-    _reason: tuple | None = None
+    _reason: tuple | None = None  # why printing must wait
+    _lf_reason: tuple | None = None  # why paper motion must wait
 
     def _fills(self, interval: float) -> int:
         """Fill characters to send after a code so that the next character
@@ -233,12 +239,14 @@ class TermiNet300(Mechanism):
         return max(0, math.ceil(interval / self.char_time - 1e-6) - 1)
 
     def _why_busy(self, t: float, paper: bool = False) -> str:
-        if self._reason is None:
+        reason = self._lf_reason if paper else self._reason
+        if reason is None:
             return "the mechanism was still busy"
-        event, since, need, fills = self._reason
+        event, since, need, fills, code = reason
         what = "paper motion" if paper else "a character"
         return (f"{what} {1000 * (t - since):.1f} ms after the {event}; the mechanism "
-                f"needs {1000 * need:.0f} ms ({fills} fill characters at {self.cps} char/s)")
+                f"needs {1000 * need:.0f} ms ({fills} fill characters after the {code} at "
+                f"{self.cps} char/s)")
 
     def _drop(self, t: float, code: int, why: str) -> None:
         self.dropped.append((t, code, why))
