@@ -146,7 +146,8 @@ class Session:
         self.pacer.type_fast()
         lines = text.count("\r")
         self.notify(f"pasting {len(text)} characters"
-                    + (f" ({lines} lines)" if lines else "") + " at full speed")
+                    + (f" ({lines} line{'s' if lines > 1 else ''})" if lines else "")
+                    + " at full speed")
 
     def copy_text(self) -> str:
         """The screen as text for the clipboard: trailing spaces and blank lines gone."""
