@@ -5,7 +5,7 @@
 ; the hand-assembled bytes (the ADDR and BYTES columns of the comments) into
 ; memory with POKE, the monitor, or TERMINET.BAS beside this file.
 ;
-; Where it lives: 7F00h-7F4Ah, the top of a 16K machine. Answer MEMORY SIZE?
+; Where it lives: 7F00h-7F52h, the top of a 16K machine. Answer MEMORY SIZE?
 ; with 32511 so BASIC keeps out of it (larger machines work the same way).
 ;
 ; What it does (facts: TRS80-REFERENCE.md 6.4, 8.2, 9.2-9.5, 10.3):
@@ -22,8 +22,10 @@
 ;   empty (status bit 6 at EAh), then goes out on EBh.
 ; - Level II ends lines with CR alone; the TermiNet needs CR and LF, and
 ;   fill characters (NULs) while the paper moves: after CR it sends LF and
-;   6 NULs (300 ms at 30 char/s). After BS, 6 NULs (230 ms); after VT or FF,
-;   63 NULs, enough for a whole 66-line form (300 ms + 27 ms a line).
+;   6 NULs (300 ms at 30 char/s). After BS, 6 NULs (230 ms). VT and FF get
+;   2 NULs before them (a paper motion right after a line feed must wait
+;   350 ms from the last character) and 63 after, enough for a whole 66-line
+;   form (300 ms + 27 ms a line).
 ; - A character 00h asks for the printer's status: the answer is "ready"
 ;   (A = 0, Z set).
 ;
@@ -51,28 +53,32 @@ DRIVER: LD      A,C             ; 7F11  79         the character
         CP      0BH             ; 7F1C  FE 0B      vertical tab?
         JR      Z,PAPER         ; 7F1E  28 0F
         CP      08H             ; 7F20  FE 08      backspace?
-        JR      Z,BACK          ; 7F22  28 0F
-        JR      SEND            ; 7F24  18 1A      anything else goes as it is (SEND returns A)
-NEWLN:  CALL    SEND            ; 7F26  CD 40 7F   the CR itself
+        JR      Z,BACK          ; 7F22  28 17
+        JR      SEND            ; 7F24  18 22      anything else goes as it is (SEND returns A)
+NEWLN:  CALL    SEND            ; 7F26  CD 48 7F   the CR itself
         LD      A,0AH           ; 7F29  3E 0A      then a line feed
         LD      B,6             ; 7F2B  06 06      and 6 fill characters: 300 ms in all
-        JR      CODE            ; 7F2D  18 06
-PAPER:  LD      B,63            ; 7F2F  06 3F      VT/FF: 63 fills, 2.1 s, a whole form
-        JR      CODE            ; 7F31  18 02
-BACK:   LD      B,6             ; 7F33  06 06      BS: 6 fills, 230 ms before the next strike
-CODE:   CALL    SEND            ; 7F35  CD 40 7F   the code in A (LF, VT, FF or BS)
-FILL:   XOR     A               ; 7F38  AF         a NUL fill character
-        CALL    SEND            ; 7F39  CD 40 7F
-        DJNZ    FILL            ; 7F3C  10 FA      B times
-        LD      A,C             ; 7F3E  79         return the character we were given
-        RET                     ; 7F3F  C9
+        JR      CODE            ; 7F2D  18 0E
+PAPER:  XOR     A               ; 7F2F  AF         VT/FF: first 2 fill characters, in case the
+        CALL    SEND            ; 7F30  CD 48 7F   paper is still moving after a line feed
+        CALL    SEND            ; 7F33  CD 48 7F   (350 ms from the last character)
+        LD      A,C             ; 7F36  79         the VT or FF
+        LD      B,63            ; 7F37  06 3F      then 63 fills, 2.1 s, a whole form
+        JR      CODE            ; 7F39  18 02
+BACK:   LD      B,6             ; 7F3B  06 06      BS: 6 fills, 230 ms before the next strike
+CODE:   CALL    SEND            ; 7F3D  CD 48 7F   the code in A (LF, VT, FF or BS)
+FILL:   XOR     A               ; 7F40  AF         a NUL fill character
+        CALL    SEND            ; 7F41  CD 48 7F
+        DJNZ    FILL            ; 7F44  10 FA      B times
+        LD      A,C             ; 7F46  79         return the character we were given
+        RET                     ; 7F47  C9
 
 ; ---- send A when the transmitter can take it ------------------------------------
-SEND:   PUSH    AF              ; 7F40  F5         keep the character
-WAIT:   IN      A,(0EAH)        ; 7F41  DB EA      UART status
-        BIT     6,A             ; 7F43  CB 77      THRE: holding register empty?
-        JR      Z,WAIT          ; 7F45  28 FA      not yet
-        POP     AF              ; 7F47  F1
-        OUT     (0EBH),A        ; 7F48  D3 EB      to the transmitter
-        RET                     ; 7F4A  C9
+SEND:   PUSH    AF              ; 7F48  F5         keep the character
+WAIT:   IN      A,(0EAH)        ; 7F49  DB EA      UART status
+        BIT     6,A             ; 7F4B  CB 77      THRE: holding register empty?
+        JR      Z,WAIT          ; 7F4D  28 FA      not yet
+        POP     AF              ; 7F4F  F1
+        OUT     (0EBH),A        ; 7F50  D3 EB      to the transmitter
+        RET                     ; 7F52  C9
         END     SETUP
