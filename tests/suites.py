@@ -25,8 +25,7 @@ def run_translated(cpu: Z80) -> int:
     """Execute one instruction at cpu.pc through the block compiler."""
     head = bytes(cpu.memory[(cpu.pc + i) & 0xFFFF] for i in range(4))
     enc = decode(head)
-    src, _ = block_source([(cpu.pc, enc, head[:enc.length])], wlimit=cpu.wlimit,
-                          read_hook=(cpu.rlo, cpu.rhi) if cpu.rhook else None)
+    src, _ = block_source([(cpu.pc, enc, head[:enc.length])], cpu._layout)
     namespace = dict(TABLES)
     exec(compile(src, "<block>", "exec"), namespace)  # noqa: S102
     t = namespace["block"](cpu, cpu.memory, 1 << 30)

@@ -13,9 +13,9 @@ def bus(**kwargs) -> Bus:
     return b
 
 
-def test_write_limit_keeps_48k_ram_and_video_off_the_hook() -> None:
-    assert bus().write_limit == 0x3C00
-    assert bus(ram_kb=16).write_limit == 0x10000
+def test_write_limit_keeps_ram_and_video_off_the_hook() -> None:
+    assert (bus().write_limit, bus().write_top) == (0x3C00, 0x10000)
+    assert (bus(ram_kb=16).write_limit, bus(ram_kb=16).write_top) == (0x3C00, 0x8000)
 
 
 def test_writes_by_region() -> None:

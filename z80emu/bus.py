@@ -18,10 +18,12 @@ interrupt latch at 37E0h) and §8.1 (printer at 37E8h). The layout, as DESIGN.md
 top-FFFFh             absent RAM: reads FFh, writes are not kept
 ====================  =========================================================
 
-The CPU calls :meth:`Bus.write` for data writes below ``write_limit`` (3C00h on a
-48 KB machine; the whole space on a smaller one, so that absent RAM keeps
-nothing) and :meth:`Bus.read` for data reads of 37E0h-3FFFh (the registers,
-the keyboard reads that the typing queue counts, and video RAM).
+The CPU calls :meth:`Bus.write` for data writes below ``write_limit`` (3C00h)
+and from ``write_top`` (the end of RAM) up, so that absent RAM keeps nothing,
+and :meth:`Bus.read` for data reads of 37E0h-3BFFh (the registers and the
+keyboard reads that the typing queue counts). Video RAM reads (3C00h-3FFFh) go
+through the gate table of :attr:`read_map`, which the CPU applies without a
+call; :meth:`Bus.read` gives the same answer there for single-stepping.
 
 The stock Model I keeps no bit 6 in video RAM (TRS80-REFERENCE §3.3). Programs
 write video RAM far more often than they read it, so the gate is applied on
@@ -77,7 +79,18 @@ class Bus:
     @property
     def write_limit(self) -> int:
         """Data writes below this address go through :attr:`write`."""
-        return VIDEO_RAM if self.ram_top >= 0x10000 else 0x10000
+        return VIDEO_RAM
+
+    @property
+    def write_top(self) -> int:
+        """Data writes at this address and above (absent RAM) go through :attr:`write`."""
+        return self.ram_top
+
+    @property
+    def read_map(self) -> tuple[int, int, bytes]:
+        """Video RAM reads are the stored byte through the bit-6 gate: a table the
+        CPU applies itself, with no call (:meth:`read` answers the same)."""
+        return (VIDEO_RAM, RAM - 1, self.video.gate)
 
     def clear_unmapped(self) -> None:
         """Fill the places with nothing behind them with FFh (reads float high)."""

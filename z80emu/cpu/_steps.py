@@ -42,7 +42,7 @@ def op_main_02(cpu, mem):
     wz = cpu.wz
     ea = b << 8 | c
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -301,7 +301,7 @@ def op_main_12(cpu, mem):
     wz = cpu.wz
     ea = d << 8 | e
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -555,7 +555,7 @@ def op_main_22(cpu, mem):
     wz = cpu.wz
     v = (h << 8 | l)
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -563,7 +563,7 @@ def op_main_22(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -821,7 +821,7 @@ def op_main_32(cpu, mem):
     a = cpu.a
     wz = cpu.wz
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -855,7 +855,7 @@ def op_main_34(cpu, mem):
     ea = h << 8 | l
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) + 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -877,7 +877,7 @@ def op_main_35(cpu, mem):
     ea = h << 8 | l
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) - 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -898,7 +898,7 @@ def op_main_36(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, N)
     else:
         mem[_x] = N
@@ -1634,7 +1634,7 @@ def op_main_70(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, b)
     else:
         mem[_x] = b
@@ -1653,7 +1653,7 @@ def op_main_71(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, c)
     else:
         mem[_x] = c
@@ -1672,7 +1672,7 @@ def op_main_72(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, d)
     else:
         mem[_x] = d
@@ -1691,7 +1691,7 @@ def op_main_73(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, e)
     else:
         mem[_x] = e
@@ -1709,7 +1709,7 @@ def op_main_74(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, h)
     else:
         mem[_x] = h
@@ -1727,7 +1727,7 @@ def op_main_75(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, l)
     else:
         mem[_x] = l
@@ -1755,7 +1755,7 @@ def op_main_77(cpu, mem):
     l = cpu.l
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -2977,7 +2977,7 @@ def op_main_c4(cpu, mem):
     if not f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -2985,7 +2985,7 @@ def op_main_c4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3009,7 +3009,7 @@ def op_main_c5(cpu, mem):
     v = (b << 8 | c)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -3017,7 +3017,7 @@ def op_main_c5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -3052,7 +3052,7 @@ def op_main_c7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3060,7 +3060,7 @@ def op_main_c7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3142,7 +3142,7 @@ def op_main_cc(cpu, mem):
     if f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -3150,7 +3150,7 @@ def op_main_cc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3173,7 +3173,7 @@ def op_main_cd(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3181,7 +3181,7 @@ def op_main_cd(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3220,7 +3220,7 @@ def op_main_cf(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3228,7 +3228,7 @@ def op_main_cf(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3326,7 +3326,7 @@ def op_main_d4(cpu, mem):
     if not f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -3334,7 +3334,7 @@ def op_main_d4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3358,7 +3358,7 @@ def op_main_d5(cpu, mem):
     v = (d << 8 | e)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -3366,7 +3366,7 @@ def op_main_d5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -3401,7 +3401,7 @@ def op_main_d7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3409,7 +3409,7 @@ def op_main_d7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3524,7 +3524,7 @@ def op_main_dc(cpu, mem):
     if f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -3532,7 +3532,7 @@ def op_main_dc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3571,7 +3571,7 @@ def op_main_df(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3579,7 +3579,7 @@ def op_main_df(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3663,14 +3663,14 @@ def op_main_e3(cpu, mem):
     v |= (cpu.rhook(_x) if cpu.rlo <= (_x := w) <= cpu.rhi else mem[_x]) << 8
     x = (h << 8 | l)
     _x = w
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x >> 8)
     else:
         mem[_x] = x >> 8
     if cpu.codemap[_x]:
         cpu.smc(_x)
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x & 0xFF)
     else:
         mem[_x] = x & 0xFF
@@ -3699,7 +3699,7 @@ def op_main_e4(cpu, mem):
     if not f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -3707,7 +3707,7 @@ def op_main_e4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3731,7 +3731,7 @@ def op_main_e5(cpu, mem):
     v = (h << 8 | l)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -3739,7 +3739,7 @@ def op_main_e5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -3774,7 +3774,7 @@ def op_main_e7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3782,7 +3782,7 @@ def op_main_e7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -3879,7 +3879,7 @@ def op_main_ec(cpu, mem):
     if f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -3887,7 +3887,7 @@ def op_main_ec(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -3925,7 +3925,7 @@ def op_main_ef(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -3933,7 +3933,7 @@ def op_main_ef(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -4026,7 +4026,7 @@ def op_main_f4(cpu, mem):
     if not f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -4034,7 +4034,7 @@ def op_main_f4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -4058,7 +4058,7 @@ def op_main_f5(cpu, mem):
     v = (a << 8 | f)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -4066,7 +4066,7 @@ def op_main_f5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -4101,7 +4101,7 @@ def op_main_f7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -4109,7 +4109,7 @@ def op_main_f7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -4196,7 +4196,7 @@ def op_main_fc(cpu, mem):
     if f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -4204,7 +4204,7 @@ def op_main_fc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -4240,7 +4240,7 @@ def op_main_ff(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -4248,7 +4248,7 @@ def op_main_ff(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -4370,7 +4370,7 @@ def op_cb_06(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -4505,7 +4505,7 @@ def op_cb_0e(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -4640,7 +4640,7 @@ def op_cb_16(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -4775,7 +4775,7 @@ def op_cb_1e(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -4910,7 +4910,7 @@ def op_cb_26(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -5045,7 +5045,7 @@ def op_cb_2e(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -5180,7 +5180,7 @@ def op_cb_36(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -5315,7 +5315,7 @@ def op_cb_3e(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6286,7 +6286,7 @@ def op_cb_86(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6397,7 +6397,7 @@ def op_cb_8e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6508,7 +6508,7 @@ def op_cb_96(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6619,7 +6619,7 @@ def op_cb_9e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6730,7 +6730,7 @@ def op_cb_a6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6841,7 +6841,7 @@ def op_cb_ae(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -6952,7 +6952,7 @@ def op_cb_b6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7063,7 +7063,7 @@ def op_cb_be(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7174,7 +7174,7 @@ def op_cb_c6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7285,7 +7285,7 @@ def op_cb_ce(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7396,7 +7396,7 @@ def op_cb_d6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7507,7 +7507,7 @@ def op_cb_de(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7618,7 +7618,7 @@ def op_cb_e6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7729,7 +7729,7 @@ def op_cb_ee(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7840,7 +7840,7 @@ def op_cb_f6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -7951,7 +7951,7 @@ def op_cb_fe(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -8560,7 +8560,7 @@ def op_ed_43(cpu, mem):
     wz = cpu.wz
     v = (b << 8 | c)
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -8568,7 +8568,7 @@ def op_ed_43(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -8843,7 +8843,7 @@ def op_ed_53(cpu, mem):
     wz = cpu.wz
     v = (d << 8 | e)
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -8851,7 +8851,7 @@ def op_ed_53(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -9136,7 +9136,7 @@ def op_ed_63(cpu, mem):
     wz = cpu.wz
     v = (h << 8 | l)
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -9144,7 +9144,7 @@ def op_ed_63(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -9210,7 +9210,7 @@ def op_ed_67(cpu, mem):
     ea = h << 8 | l
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, ((a << 4) | (v >> 4)) & 0xFF)
     else:
         mem[_x] = ((a << 4) | (v >> 4)) & 0xFF
@@ -9363,7 +9363,7 @@ def op_ed_6f(cpu, mem):
     ea = h << 8 | l
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, ((v << 4) | (a & 0x0F)) & 0xFF)
     else:
         mem[_x] = ((v << 4) | (a & 0x0F)) & 0xFF
@@ -9449,7 +9449,7 @@ def op_ed_73(cpu, mem):
     wz = cpu.wz
     v = sp
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -9457,7 +9457,7 @@ def op_ed_73(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -9922,7 +9922,7 @@ def op_ed_a0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     x = d << 8 | e
     _x = x
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10003,7 +10003,7 @@ def op_ed_a2(cpu, mem):
     v = cpu.io_read(x)
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10106,7 +10106,7 @@ def op_ed_a8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     x = d << 8 | e
     _x = x
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10187,7 +10187,7 @@ def op_ed_aa(cpu, mem):
     v = cpu.io_read(x)
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10292,7 +10292,7 @@ def op_ed_b0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     x = d << 8 | e
     _x = x
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10385,7 +10385,7 @@ def op_ed_b2(cpu, mem):
     v = cpu.io_read(x)
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10525,7 +10525,7 @@ def op_ed_b8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     x = d << 8 | e
     _x = x
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -10618,7 +10618,7 @@ def op_ed_ba(cpu, mem):
     v = cpu.io_read(x)
     ea = h << 8 | l
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -11285,7 +11285,7 @@ def op_dd_02(cpu, mem):
     wz = cpu.wz
     ea = b << 8 | c
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -11541,7 +11541,7 @@ def op_dd_12(cpu, mem):
     wz = cpu.wz
     ea = d << 8 | e
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -11788,7 +11788,7 @@ def op_dd_22(cpu, mem):
     wz = cpu.wz
     v = ix
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -11796,7 +11796,7 @@ def op_dd_22(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -12042,7 +12042,7 @@ def op_dd_32(cpu, mem):
     a = cpu.a
     wz = cpu.wz
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -12078,7 +12078,7 @@ def op_dd_34(cpu, mem):
     wz = ea
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) + 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -12103,7 +12103,7 @@ def op_dd_35(cpu, mem):
     wz = ea
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) - 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -12127,7 +12127,7 @@ def op_dd_36(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, N)
     else:
         mem[_x] = N
@@ -12881,7 +12881,7 @@ def op_dd_70(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, b)
     else:
         mem[_x] = b
@@ -12903,7 +12903,7 @@ def op_dd_71(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, c)
     else:
         mem[_x] = c
@@ -12925,7 +12925,7 @@ def op_dd_72(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, d)
     else:
         mem[_x] = d
@@ -12947,7 +12947,7 @@ def op_dd_73(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, e)
     else:
         mem[_x] = e
@@ -12969,7 +12969,7 @@ def op_dd_74(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, h)
     else:
         mem[_x] = h
@@ -12991,7 +12991,7 @@ def op_dd_75(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, l)
     else:
         mem[_x] = l
@@ -13022,7 +13022,7 @@ def op_dd_77(cpu, mem):
     ea = (ix + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -14272,7 +14272,7 @@ def op_dd_c4(cpu, mem):
     if not f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -14280,7 +14280,7 @@ def op_dd_c4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -14304,7 +14304,7 @@ def op_dd_c5(cpu, mem):
     v = (b << 8 | c)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -14312,7 +14312,7 @@ def op_dd_c5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -14347,7 +14347,7 @@ def op_dd_c7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -14355,7 +14355,7 @@ def op_dd_c7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -14437,7 +14437,7 @@ def op_dd_cc(cpu, mem):
     if f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -14445,7 +14445,7 @@ def op_dd_cc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -14468,7 +14468,7 @@ def op_dd_cd(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -14476,7 +14476,7 @@ def op_dd_cd(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -14515,7 +14515,7 @@ def op_dd_cf(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -14523,7 +14523,7 @@ def op_dd_cf(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -14621,7 +14621,7 @@ def op_dd_d4(cpu, mem):
     if not f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -14629,7 +14629,7 @@ def op_dd_d4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -14653,7 +14653,7 @@ def op_dd_d5(cpu, mem):
     v = (d << 8 | e)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -14661,7 +14661,7 @@ def op_dd_d5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -14696,7 +14696,7 @@ def op_dd_d7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -14704,7 +14704,7 @@ def op_dd_d7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -14819,7 +14819,7 @@ def op_dd_dc(cpu, mem):
     if f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -14827,7 +14827,7 @@ def op_dd_dc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -14873,7 +14873,7 @@ def op_dd_df(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -14881,7 +14881,7 @@ def op_dd_df(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -14961,14 +14961,14 @@ def op_dd_e3(cpu, mem):
     v |= (cpu.rhook(_x) if cpu.rlo <= (_x := w) <= cpu.rhi else mem[_x]) << 8
     x = ix
     _x = w
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x >> 8)
     else:
         mem[_x] = x >> 8
     if cpu.codemap[_x]:
         cpu.smc(_x)
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x & 0xFF)
     else:
         mem[_x] = x & 0xFF
@@ -14995,7 +14995,7 @@ def op_dd_e4(cpu, mem):
     if not f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -15003,7 +15003,7 @@ def op_dd_e4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -15026,7 +15026,7 @@ def op_dd_e5(cpu, mem):
     v = ix
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -15034,7 +15034,7 @@ def op_dd_e5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -15069,7 +15069,7 @@ def op_dd_e7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -15077,7 +15077,7 @@ def op_dd_e7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -15173,7 +15173,7 @@ def op_dd_ec(cpu, mem):
     if f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -15181,7 +15181,7 @@ def op_dd_ec(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -15226,7 +15226,7 @@ def op_dd_ef(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -15234,7 +15234,7 @@ def op_dd_ef(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -15327,7 +15327,7 @@ def op_dd_f4(cpu, mem):
     if not f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -15335,7 +15335,7 @@ def op_dd_f4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -15359,7 +15359,7 @@ def op_dd_f5(cpu, mem):
     v = (a << 8 | f)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -15367,7 +15367,7 @@ def op_dd_f5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -15402,7 +15402,7 @@ def op_dd_f7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -15410,7 +15410,7 @@ def op_dd_f7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -15496,7 +15496,7 @@ def op_dd_fc(cpu, mem):
     if f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -15504,7 +15504,7 @@ def op_dd_fc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -15547,7 +15547,7 @@ def op_dd_ff(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -15555,7 +15555,7 @@ def op_dd_ff(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -15602,7 +15602,7 @@ def op_fd_02(cpu, mem):
     wz = cpu.wz
     ea = b << 8 | c
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -15858,7 +15858,7 @@ def op_fd_12(cpu, mem):
     wz = cpu.wz
     ea = d << 8 | e
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -16105,7 +16105,7 @@ def op_fd_22(cpu, mem):
     wz = cpu.wz
     v = iy
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -16113,7 +16113,7 @@ def op_fd_22(cpu, mem):
         cpu.smc(_x)
     wz = (NN + 1) & 0xFFFF
     _x = wz
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -16359,7 +16359,7 @@ def op_fd_32(cpu, mem):
     a = cpu.a
     wz = cpu.wz
     _x = NN
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -16395,7 +16395,7 @@ def op_fd_34(cpu, mem):
     wz = ea
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) + 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -16420,7 +16420,7 @@ def op_fd_35(cpu, mem):
     wz = ea
     v = ((cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x]) - 1) & 0xFF
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v)
     else:
         mem[_x] = v
@@ -16444,7 +16444,7 @@ def op_fd_36(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, N)
     else:
         mem[_x] = N
@@ -17198,7 +17198,7 @@ def op_fd_70(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, b)
     else:
         mem[_x] = b
@@ -17220,7 +17220,7 @@ def op_fd_71(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, c)
     else:
         mem[_x] = c
@@ -17242,7 +17242,7 @@ def op_fd_72(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, d)
     else:
         mem[_x] = d
@@ -17264,7 +17264,7 @@ def op_fd_73(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, e)
     else:
         mem[_x] = e
@@ -17286,7 +17286,7 @@ def op_fd_74(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, h)
     else:
         mem[_x] = h
@@ -17308,7 +17308,7 @@ def op_fd_75(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, l)
     else:
         mem[_x] = l
@@ -17339,7 +17339,7 @@ def op_fd_77(cpu, mem):
     ea = (iy + D) & 0xFFFF
     wz = ea
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, a)
     else:
         mem[_x] = a
@@ -18589,7 +18589,7 @@ def op_fd_c4(cpu, mem):
     if not f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -18597,7 +18597,7 @@ def op_fd_c4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -18621,7 +18621,7 @@ def op_fd_c5(cpu, mem):
     v = (b << 8 | c)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -18629,7 +18629,7 @@ def op_fd_c5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -18664,7 +18664,7 @@ def op_fd_c7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -18672,7 +18672,7 @@ def op_fd_c7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -18754,7 +18754,7 @@ def op_fd_cc(cpu, mem):
     if f & 0x40:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -18762,7 +18762,7 @@ def op_fd_cc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -18785,7 +18785,7 @@ def op_fd_cd(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -18793,7 +18793,7 @@ def op_fd_cd(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -18832,7 +18832,7 @@ def op_fd_cf(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -18840,7 +18840,7 @@ def op_fd_cf(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -18938,7 +18938,7 @@ def op_fd_d4(cpu, mem):
     if not f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -18946,7 +18946,7 @@ def op_fd_d4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -18970,7 +18970,7 @@ def op_fd_d5(cpu, mem):
     v = (d << 8 | e)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -18978,7 +18978,7 @@ def op_fd_d5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -19013,7 +19013,7 @@ def op_fd_d7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19021,7 +19021,7 @@ def op_fd_d7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19136,7 +19136,7 @@ def op_fd_dc(cpu, mem):
     if f & 0x01:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -19144,7 +19144,7 @@ def op_fd_dc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -19190,7 +19190,7 @@ def op_fd_df(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19198,7 +19198,7 @@ def op_fd_df(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19278,14 +19278,14 @@ def op_fd_e3(cpu, mem):
     v |= (cpu.rhook(_x) if cpu.rlo <= (_x := w) <= cpu.rhi else mem[_x]) << 8
     x = iy
     _x = w
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x >> 8)
     else:
         mem[_x] = x >> 8
     if cpu.codemap[_x]:
         cpu.smc(_x)
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, x & 0xFF)
     else:
         mem[_x] = x & 0xFF
@@ -19312,7 +19312,7 @@ def op_fd_e4(cpu, mem):
     if not f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -19320,7 +19320,7 @@ def op_fd_e4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -19343,7 +19343,7 @@ def op_fd_e5(cpu, mem):
     v = iy
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -19351,7 +19351,7 @@ def op_fd_e5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -19386,7 +19386,7 @@ def op_fd_e7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19394,7 +19394,7 @@ def op_fd_e7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19490,7 +19490,7 @@ def op_fd_ec(cpu, mem):
     if f & 0x04:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -19498,7 +19498,7 @@ def op_fd_ec(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -19543,7 +19543,7 @@ def op_fd_ef(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19551,7 +19551,7 @@ def op_fd_ef(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19644,7 +19644,7 @@ def op_fd_f4(cpu, mem):
     if not f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -19652,7 +19652,7 @@ def op_fd_f4(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -19676,7 +19676,7 @@ def op_fd_f5(cpu, mem):
     v = (a << 8 | f)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v >> 8)
     else:
         mem[_x] = v >> 8
@@ -19684,7 +19684,7 @@ def op_fd_f5(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, v & 0xFF)
     else:
         mem[_x] = v & 0xFF
@@ -19719,7 +19719,7 @@ def op_fd_f7(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19727,7 +19727,7 @@ def op_fd_f7(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19813,7 +19813,7 @@ def op_fd_fc(cpu, mem):
     if f & 0x80:
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc >> 8)
         else:
             mem[_x] = pc >> 8
@@ -19821,7 +19821,7 @@ def op_fd_fc(cpu, mem):
             cpu.smc(_x)
         sp = (sp - 1) & 0xFFFF
         _x = sp
-        if _x < cpu.wlimit:
+        if _x < cpu.wlimit or _x >= cpu.wtop:
             cpu.whook(_x, pc & 0xFF)
         else:
             mem[_x] = pc & 0xFF
@@ -19864,7 +19864,7 @@ def op_fd_ff(cpu, mem):
     wz = cpu.wz
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc >> 8)
     else:
         mem[_x] = pc >> 8
@@ -19872,7 +19872,7 @@ def op_fd_ff(cpu, mem):
         cpu.smc(_x)
     sp = (sp - 1) & 0xFFFF
     _x = sp
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, pc & 0xFF)
     else:
         mem[_x] = pc & 0xFF
@@ -19901,7 +19901,7 @@ def op_ddcb_00(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -19930,7 +19930,7 @@ def op_ddcb_01(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -19959,7 +19959,7 @@ def op_ddcb_02(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -19988,7 +19988,7 @@ def op_ddcb_03(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20017,7 +20017,7 @@ def op_ddcb_04(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20046,7 +20046,7 @@ def op_ddcb_05(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20074,7 +20074,7 @@ def op_ddcb_06(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20101,7 +20101,7 @@ def op_ddcb_07(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20130,7 +20130,7 @@ def op_ddcb_08(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20159,7 +20159,7 @@ def op_ddcb_09(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20188,7 +20188,7 @@ def op_ddcb_0a(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20217,7 +20217,7 @@ def op_ddcb_0b(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20246,7 +20246,7 @@ def op_ddcb_0c(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20275,7 +20275,7 @@ def op_ddcb_0d(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20303,7 +20303,7 @@ def op_ddcb_0e(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20330,7 +20330,7 @@ def op_ddcb_0f(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20359,7 +20359,7 @@ def op_ddcb_10(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20388,7 +20388,7 @@ def op_ddcb_11(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20417,7 +20417,7 @@ def op_ddcb_12(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20446,7 +20446,7 @@ def op_ddcb_13(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20475,7 +20475,7 @@ def op_ddcb_14(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20504,7 +20504,7 @@ def op_ddcb_15(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20532,7 +20532,7 @@ def op_ddcb_16(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20559,7 +20559,7 @@ def op_ddcb_17(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20588,7 +20588,7 @@ def op_ddcb_18(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20617,7 +20617,7 @@ def op_ddcb_19(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20646,7 +20646,7 @@ def op_ddcb_1a(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20675,7 +20675,7 @@ def op_ddcb_1b(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20704,7 +20704,7 @@ def op_ddcb_1c(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20733,7 +20733,7 @@ def op_ddcb_1d(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20761,7 +20761,7 @@ def op_ddcb_1e(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20788,7 +20788,7 @@ def op_ddcb_1f(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20817,7 +20817,7 @@ def op_ddcb_20(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20846,7 +20846,7 @@ def op_ddcb_21(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20875,7 +20875,7 @@ def op_ddcb_22(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20904,7 +20904,7 @@ def op_ddcb_23(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20933,7 +20933,7 @@ def op_ddcb_24(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20962,7 +20962,7 @@ def op_ddcb_25(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -20990,7 +20990,7 @@ def op_ddcb_26(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21017,7 +21017,7 @@ def op_ddcb_27(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21046,7 +21046,7 @@ def op_ddcb_28(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21075,7 +21075,7 @@ def op_ddcb_29(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21104,7 +21104,7 @@ def op_ddcb_2a(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21133,7 +21133,7 @@ def op_ddcb_2b(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21162,7 +21162,7 @@ def op_ddcb_2c(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21191,7 +21191,7 @@ def op_ddcb_2d(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21219,7 +21219,7 @@ def op_ddcb_2e(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21246,7 +21246,7 @@ def op_ddcb_2f(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21275,7 +21275,7 @@ def op_ddcb_30(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21304,7 +21304,7 @@ def op_ddcb_31(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21333,7 +21333,7 @@ def op_ddcb_32(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21362,7 +21362,7 @@ def op_ddcb_33(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21391,7 +21391,7 @@ def op_ddcb_34(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21420,7 +21420,7 @@ def op_ddcb_35(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21448,7 +21448,7 @@ def op_ddcb_36(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21475,7 +21475,7 @@ def op_ddcb_37(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21504,7 +21504,7 @@ def op_ddcb_38(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21533,7 +21533,7 @@ def op_ddcb_39(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21562,7 +21562,7 @@ def op_ddcb_3a(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21591,7 +21591,7 @@ def op_ddcb_3b(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21620,7 +21620,7 @@ def op_ddcb_3c(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21649,7 +21649,7 @@ def op_ddcb_3d(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21677,7 +21677,7 @@ def op_ddcb_3e(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -21704,7 +21704,7 @@ def op_ddcb_3f(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -22883,7 +22883,7 @@ def op_ddcb_80(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -22909,7 +22909,7 @@ def op_ddcb_81(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -22935,7 +22935,7 @@ def op_ddcb_82(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -22961,7 +22961,7 @@ def op_ddcb_83(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -22987,7 +22987,7 @@ def op_ddcb_84(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23013,7 +23013,7 @@ def op_ddcb_85(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23038,7 +23038,7 @@ def op_ddcb_86(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23062,7 +23062,7 @@ def op_ddcb_87(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23088,7 +23088,7 @@ def op_ddcb_88(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23114,7 +23114,7 @@ def op_ddcb_89(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23140,7 +23140,7 @@ def op_ddcb_8a(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23166,7 +23166,7 @@ def op_ddcb_8b(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23192,7 +23192,7 @@ def op_ddcb_8c(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23218,7 +23218,7 @@ def op_ddcb_8d(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23243,7 +23243,7 @@ def op_ddcb_8e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23267,7 +23267,7 @@ def op_ddcb_8f(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23293,7 +23293,7 @@ def op_ddcb_90(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23319,7 +23319,7 @@ def op_ddcb_91(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23345,7 +23345,7 @@ def op_ddcb_92(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23371,7 +23371,7 @@ def op_ddcb_93(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23397,7 +23397,7 @@ def op_ddcb_94(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23423,7 +23423,7 @@ def op_ddcb_95(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23448,7 +23448,7 @@ def op_ddcb_96(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23472,7 +23472,7 @@ def op_ddcb_97(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23498,7 +23498,7 @@ def op_ddcb_98(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23524,7 +23524,7 @@ def op_ddcb_99(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23550,7 +23550,7 @@ def op_ddcb_9a(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23576,7 +23576,7 @@ def op_ddcb_9b(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23602,7 +23602,7 @@ def op_ddcb_9c(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23628,7 +23628,7 @@ def op_ddcb_9d(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23653,7 +23653,7 @@ def op_ddcb_9e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23677,7 +23677,7 @@ def op_ddcb_9f(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23703,7 +23703,7 @@ def op_ddcb_a0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23729,7 +23729,7 @@ def op_ddcb_a1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23755,7 +23755,7 @@ def op_ddcb_a2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23781,7 +23781,7 @@ def op_ddcb_a3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23807,7 +23807,7 @@ def op_ddcb_a4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23833,7 +23833,7 @@ def op_ddcb_a5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23858,7 +23858,7 @@ def op_ddcb_a6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23882,7 +23882,7 @@ def op_ddcb_a7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23908,7 +23908,7 @@ def op_ddcb_a8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23934,7 +23934,7 @@ def op_ddcb_a9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23960,7 +23960,7 @@ def op_ddcb_aa(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -23986,7 +23986,7 @@ def op_ddcb_ab(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24012,7 +24012,7 @@ def op_ddcb_ac(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24038,7 +24038,7 @@ def op_ddcb_ad(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24063,7 +24063,7 @@ def op_ddcb_ae(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24087,7 +24087,7 @@ def op_ddcb_af(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24113,7 +24113,7 @@ def op_ddcb_b0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24139,7 +24139,7 @@ def op_ddcb_b1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24165,7 +24165,7 @@ def op_ddcb_b2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24191,7 +24191,7 @@ def op_ddcb_b3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24217,7 +24217,7 @@ def op_ddcb_b4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24243,7 +24243,7 @@ def op_ddcb_b5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24268,7 +24268,7 @@ def op_ddcb_b6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24292,7 +24292,7 @@ def op_ddcb_b7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24318,7 +24318,7 @@ def op_ddcb_b8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24344,7 +24344,7 @@ def op_ddcb_b9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24370,7 +24370,7 @@ def op_ddcb_ba(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24396,7 +24396,7 @@ def op_ddcb_bb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24422,7 +24422,7 @@ def op_ddcb_bc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24448,7 +24448,7 @@ def op_ddcb_bd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24473,7 +24473,7 @@ def op_ddcb_be(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24497,7 +24497,7 @@ def op_ddcb_bf(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24523,7 +24523,7 @@ def op_ddcb_c0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24549,7 +24549,7 @@ def op_ddcb_c1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24575,7 +24575,7 @@ def op_ddcb_c2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24601,7 +24601,7 @@ def op_ddcb_c3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24627,7 +24627,7 @@ def op_ddcb_c4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24653,7 +24653,7 @@ def op_ddcb_c5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24678,7 +24678,7 @@ def op_ddcb_c6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24702,7 +24702,7 @@ def op_ddcb_c7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24728,7 +24728,7 @@ def op_ddcb_c8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24754,7 +24754,7 @@ def op_ddcb_c9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24780,7 +24780,7 @@ def op_ddcb_ca(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24806,7 +24806,7 @@ def op_ddcb_cb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24832,7 +24832,7 @@ def op_ddcb_cc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24858,7 +24858,7 @@ def op_ddcb_cd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24883,7 +24883,7 @@ def op_ddcb_ce(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24907,7 +24907,7 @@ def op_ddcb_cf(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24933,7 +24933,7 @@ def op_ddcb_d0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24959,7 +24959,7 @@ def op_ddcb_d1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -24985,7 +24985,7 @@ def op_ddcb_d2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25011,7 +25011,7 @@ def op_ddcb_d3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25037,7 +25037,7 @@ def op_ddcb_d4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25063,7 +25063,7 @@ def op_ddcb_d5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25088,7 +25088,7 @@ def op_ddcb_d6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25112,7 +25112,7 @@ def op_ddcb_d7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25138,7 +25138,7 @@ def op_ddcb_d8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25164,7 +25164,7 @@ def op_ddcb_d9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25190,7 +25190,7 @@ def op_ddcb_da(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25216,7 +25216,7 @@ def op_ddcb_db(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25242,7 +25242,7 @@ def op_ddcb_dc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25268,7 +25268,7 @@ def op_ddcb_dd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25293,7 +25293,7 @@ def op_ddcb_de(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25317,7 +25317,7 @@ def op_ddcb_df(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25343,7 +25343,7 @@ def op_ddcb_e0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25369,7 +25369,7 @@ def op_ddcb_e1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25395,7 +25395,7 @@ def op_ddcb_e2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25421,7 +25421,7 @@ def op_ddcb_e3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25447,7 +25447,7 @@ def op_ddcb_e4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25473,7 +25473,7 @@ def op_ddcb_e5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25498,7 +25498,7 @@ def op_ddcb_e6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25522,7 +25522,7 @@ def op_ddcb_e7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25548,7 +25548,7 @@ def op_ddcb_e8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25574,7 +25574,7 @@ def op_ddcb_e9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25600,7 +25600,7 @@ def op_ddcb_ea(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25626,7 +25626,7 @@ def op_ddcb_eb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25652,7 +25652,7 @@ def op_ddcb_ec(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25678,7 +25678,7 @@ def op_ddcb_ed(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25703,7 +25703,7 @@ def op_ddcb_ee(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25727,7 +25727,7 @@ def op_ddcb_ef(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25753,7 +25753,7 @@ def op_ddcb_f0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25779,7 +25779,7 @@ def op_ddcb_f1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25805,7 +25805,7 @@ def op_ddcb_f2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25831,7 +25831,7 @@ def op_ddcb_f3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25857,7 +25857,7 @@ def op_ddcb_f4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25883,7 +25883,7 @@ def op_ddcb_f5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25908,7 +25908,7 @@ def op_ddcb_f6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25932,7 +25932,7 @@ def op_ddcb_f7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25958,7 +25958,7 @@ def op_ddcb_f8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -25984,7 +25984,7 @@ def op_ddcb_f9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26010,7 +26010,7 @@ def op_ddcb_fa(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26036,7 +26036,7 @@ def op_ddcb_fb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26062,7 +26062,7 @@ def op_ddcb_fc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26088,7 +26088,7 @@ def op_ddcb_fd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26113,7 +26113,7 @@ def op_ddcb_fe(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26137,7 +26137,7 @@ def op_ddcb_ff(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26165,7 +26165,7 @@ def op_fdcb_00(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26194,7 +26194,7 @@ def op_fdcb_01(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26223,7 +26223,7 @@ def op_fdcb_02(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26252,7 +26252,7 @@ def op_fdcb_03(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26281,7 +26281,7 @@ def op_fdcb_04(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26310,7 +26310,7 @@ def op_fdcb_05(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26338,7 +26338,7 @@ def op_fdcb_06(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26365,7 +26365,7 @@ def op_fdcb_07(cpu, mem):
     res = ((v << 1) | (v >> 7)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26394,7 +26394,7 @@ def op_fdcb_08(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26423,7 +26423,7 @@ def op_fdcb_09(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26452,7 +26452,7 @@ def op_fdcb_0a(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26481,7 +26481,7 @@ def op_fdcb_0b(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26510,7 +26510,7 @@ def op_fdcb_0c(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26539,7 +26539,7 @@ def op_fdcb_0d(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26567,7 +26567,7 @@ def op_fdcb_0e(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26594,7 +26594,7 @@ def op_fdcb_0f(cpu, mem):
     res = (v >> 1) | ((v & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26623,7 +26623,7 @@ def op_fdcb_10(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26652,7 +26652,7 @@ def op_fdcb_11(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26681,7 +26681,7 @@ def op_fdcb_12(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26710,7 +26710,7 @@ def op_fdcb_13(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26739,7 +26739,7 @@ def op_fdcb_14(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26768,7 +26768,7 @@ def op_fdcb_15(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26796,7 +26796,7 @@ def op_fdcb_16(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26823,7 +26823,7 @@ def op_fdcb_17(cpu, mem):
     res = ((v << 1) | (f & 1)) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26852,7 +26852,7 @@ def op_fdcb_18(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26881,7 +26881,7 @@ def op_fdcb_19(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26910,7 +26910,7 @@ def op_fdcb_1a(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26939,7 +26939,7 @@ def op_fdcb_1b(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26968,7 +26968,7 @@ def op_fdcb_1c(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -26997,7 +26997,7 @@ def op_fdcb_1d(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27025,7 +27025,7 @@ def op_fdcb_1e(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27052,7 +27052,7 @@ def op_fdcb_1f(cpu, mem):
     res = (v >> 1) | ((f & 1) << 7)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27081,7 +27081,7 @@ def op_fdcb_20(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27110,7 +27110,7 @@ def op_fdcb_21(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27139,7 +27139,7 @@ def op_fdcb_22(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27168,7 +27168,7 @@ def op_fdcb_23(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27197,7 +27197,7 @@ def op_fdcb_24(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27226,7 +27226,7 @@ def op_fdcb_25(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27254,7 +27254,7 @@ def op_fdcb_26(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27281,7 +27281,7 @@ def op_fdcb_27(cpu, mem):
     res = (v << 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27310,7 +27310,7 @@ def op_fdcb_28(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27339,7 +27339,7 @@ def op_fdcb_29(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27368,7 +27368,7 @@ def op_fdcb_2a(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27397,7 +27397,7 @@ def op_fdcb_2b(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27426,7 +27426,7 @@ def op_fdcb_2c(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27455,7 +27455,7 @@ def op_fdcb_2d(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27483,7 +27483,7 @@ def op_fdcb_2e(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27510,7 +27510,7 @@ def op_fdcb_2f(cpu, mem):
     res = (v >> 1) | (v & 0x80)
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27539,7 +27539,7 @@ def op_fdcb_30(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27568,7 +27568,7 @@ def op_fdcb_31(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27597,7 +27597,7 @@ def op_fdcb_32(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27626,7 +27626,7 @@ def op_fdcb_33(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27655,7 +27655,7 @@ def op_fdcb_34(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27684,7 +27684,7 @@ def op_fdcb_35(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27712,7 +27712,7 @@ def op_fdcb_36(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27739,7 +27739,7 @@ def op_fdcb_37(cpu, mem):
     res = ((v << 1) | 1) & 0xFF
     f = SZ53P[res] | v >> 7
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27768,7 +27768,7 @@ def op_fdcb_38(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27797,7 +27797,7 @@ def op_fdcb_39(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27826,7 +27826,7 @@ def op_fdcb_3a(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27855,7 +27855,7 @@ def op_fdcb_3b(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27884,7 +27884,7 @@ def op_fdcb_3c(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27913,7 +27913,7 @@ def op_fdcb_3d(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27941,7 +27941,7 @@ def op_fdcb_3e(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -27968,7 +27968,7 @@ def op_fdcb_3f(cpu, mem):
     res = v >> 1
     f = SZ53P[res] | (v & 1)
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29147,7 +29147,7 @@ def op_fdcb_80(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29173,7 +29173,7 @@ def op_fdcb_81(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29199,7 +29199,7 @@ def op_fdcb_82(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29225,7 +29225,7 @@ def op_fdcb_83(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29251,7 +29251,7 @@ def op_fdcb_84(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29277,7 +29277,7 @@ def op_fdcb_85(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29302,7 +29302,7 @@ def op_fdcb_86(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29326,7 +29326,7 @@ def op_fdcb_87(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 254
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29352,7 +29352,7 @@ def op_fdcb_88(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29378,7 +29378,7 @@ def op_fdcb_89(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29404,7 +29404,7 @@ def op_fdcb_8a(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29430,7 +29430,7 @@ def op_fdcb_8b(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29456,7 +29456,7 @@ def op_fdcb_8c(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29482,7 +29482,7 @@ def op_fdcb_8d(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29507,7 +29507,7 @@ def op_fdcb_8e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29531,7 +29531,7 @@ def op_fdcb_8f(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 253
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29557,7 +29557,7 @@ def op_fdcb_90(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29583,7 +29583,7 @@ def op_fdcb_91(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29609,7 +29609,7 @@ def op_fdcb_92(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29635,7 +29635,7 @@ def op_fdcb_93(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29661,7 +29661,7 @@ def op_fdcb_94(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29687,7 +29687,7 @@ def op_fdcb_95(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29712,7 +29712,7 @@ def op_fdcb_96(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29736,7 +29736,7 @@ def op_fdcb_97(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 251
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29762,7 +29762,7 @@ def op_fdcb_98(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29788,7 +29788,7 @@ def op_fdcb_99(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29814,7 +29814,7 @@ def op_fdcb_9a(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29840,7 +29840,7 @@ def op_fdcb_9b(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29866,7 +29866,7 @@ def op_fdcb_9c(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29892,7 +29892,7 @@ def op_fdcb_9d(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29917,7 +29917,7 @@ def op_fdcb_9e(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29941,7 +29941,7 @@ def op_fdcb_9f(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 247
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29967,7 +29967,7 @@ def op_fdcb_a0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -29993,7 +29993,7 @@ def op_fdcb_a1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30019,7 +30019,7 @@ def op_fdcb_a2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30045,7 +30045,7 @@ def op_fdcb_a3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30071,7 +30071,7 @@ def op_fdcb_a4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30097,7 +30097,7 @@ def op_fdcb_a5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30122,7 +30122,7 @@ def op_fdcb_a6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30146,7 +30146,7 @@ def op_fdcb_a7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 239
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30172,7 +30172,7 @@ def op_fdcb_a8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30198,7 +30198,7 @@ def op_fdcb_a9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30224,7 +30224,7 @@ def op_fdcb_aa(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30250,7 +30250,7 @@ def op_fdcb_ab(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30276,7 +30276,7 @@ def op_fdcb_ac(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30302,7 +30302,7 @@ def op_fdcb_ad(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30327,7 +30327,7 @@ def op_fdcb_ae(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30351,7 +30351,7 @@ def op_fdcb_af(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 223
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30377,7 +30377,7 @@ def op_fdcb_b0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30403,7 +30403,7 @@ def op_fdcb_b1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30429,7 +30429,7 @@ def op_fdcb_b2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30455,7 +30455,7 @@ def op_fdcb_b3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30481,7 +30481,7 @@ def op_fdcb_b4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30507,7 +30507,7 @@ def op_fdcb_b5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30532,7 +30532,7 @@ def op_fdcb_b6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30556,7 +30556,7 @@ def op_fdcb_b7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 191
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30582,7 +30582,7 @@ def op_fdcb_b8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30608,7 +30608,7 @@ def op_fdcb_b9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30634,7 +30634,7 @@ def op_fdcb_ba(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30660,7 +30660,7 @@ def op_fdcb_bb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30686,7 +30686,7 @@ def op_fdcb_bc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30712,7 +30712,7 @@ def op_fdcb_bd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30737,7 +30737,7 @@ def op_fdcb_be(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30761,7 +30761,7 @@ def op_fdcb_bf(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v & 127
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30787,7 +30787,7 @@ def op_fdcb_c0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30813,7 +30813,7 @@ def op_fdcb_c1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30839,7 +30839,7 @@ def op_fdcb_c2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30865,7 +30865,7 @@ def op_fdcb_c3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30891,7 +30891,7 @@ def op_fdcb_c4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30917,7 +30917,7 @@ def op_fdcb_c5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30942,7 +30942,7 @@ def op_fdcb_c6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30966,7 +30966,7 @@ def op_fdcb_c7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 1
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -30992,7 +30992,7 @@ def op_fdcb_c8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31018,7 +31018,7 @@ def op_fdcb_c9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31044,7 +31044,7 @@ def op_fdcb_ca(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31070,7 +31070,7 @@ def op_fdcb_cb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31096,7 +31096,7 @@ def op_fdcb_cc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31122,7 +31122,7 @@ def op_fdcb_cd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31147,7 +31147,7 @@ def op_fdcb_ce(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31171,7 +31171,7 @@ def op_fdcb_cf(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 2
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31197,7 +31197,7 @@ def op_fdcb_d0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31223,7 +31223,7 @@ def op_fdcb_d1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31249,7 +31249,7 @@ def op_fdcb_d2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31275,7 +31275,7 @@ def op_fdcb_d3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31301,7 +31301,7 @@ def op_fdcb_d4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31327,7 +31327,7 @@ def op_fdcb_d5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31352,7 +31352,7 @@ def op_fdcb_d6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31376,7 +31376,7 @@ def op_fdcb_d7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 4
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31402,7 +31402,7 @@ def op_fdcb_d8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31428,7 +31428,7 @@ def op_fdcb_d9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31454,7 +31454,7 @@ def op_fdcb_da(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31480,7 +31480,7 @@ def op_fdcb_db(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31506,7 +31506,7 @@ def op_fdcb_dc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31532,7 +31532,7 @@ def op_fdcb_dd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31557,7 +31557,7 @@ def op_fdcb_de(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31581,7 +31581,7 @@ def op_fdcb_df(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 8
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31607,7 +31607,7 @@ def op_fdcb_e0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31633,7 +31633,7 @@ def op_fdcb_e1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31659,7 +31659,7 @@ def op_fdcb_e2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31685,7 +31685,7 @@ def op_fdcb_e3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31711,7 +31711,7 @@ def op_fdcb_e4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31737,7 +31737,7 @@ def op_fdcb_e5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31762,7 +31762,7 @@ def op_fdcb_e6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31786,7 +31786,7 @@ def op_fdcb_e7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 16
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31812,7 +31812,7 @@ def op_fdcb_e8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31838,7 +31838,7 @@ def op_fdcb_e9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31864,7 +31864,7 @@ def op_fdcb_ea(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31890,7 +31890,7 @@ def op_fdcb_eb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31916,7 +31916,7 @@ def op_fdcb_ec(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31942,7 +31942,7 @@ def op_fdcb_ed(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31967,7 +31967,7 @@ def op_fdcb_ee(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -31991,7 +31991,7 @@ def op_fdcb_ef(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 32
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32017,7 +32017,7 @@ def op_fdcb_f0(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32043,7 +32043,7 @@ def op_fdcb_f1(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32069,7 +32069,7 @@ def op_fdcb_f2(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32095,7 +32095,7 @@ def op_fdcb_f3(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32121,7 +32121,7 @@ def op_fdcb_f4(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32147,7 +32147,7 @@ def op_fdcb_f5(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32172,7 +32172,7 @@ def op_fdcb_f6(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32196,7 +32196,7 @@ def op_fdcb_f7(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 64
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32222,7 +32222,7 @@ def op_fdcb_f8(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32248,7 +32248,7 @@ def op_fdcb_f9(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32274,7 +32274,7 @@ def op_fdcb_fa(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32300,7 +32300,7 @@ def op_fdcb_fb(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32326,7 +32326,7 @@ def op_fdcb_fc(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32352,7 +32352,7 @@ def op_fdcb_fd(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32377,7 +32377,7 @@ def op_fdcb_fe(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res
@@ -32401,7 +32401,7 @@ def op_fdcb_ff(cpu, mem):
     v = (cpu.rhook(_x) if cpu.rlo <= (_x := ea) <= cpu.rhi else mem[_x])
     res = v | 128
     _x = ea
-    if _x < cpu.wlimit:
+    if _x < cpu.wlimit or _x >= cpu.wtop:
         cpu.whook(_x, res)
     else:
         mem[_x] = res

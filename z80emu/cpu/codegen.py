@@ -16,6 +16,7 @@ The template language is described in `z80emu.isa.forms`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from z80emu.isa import Encoding
 
@@ -153,7 +154,7 @@ def step_source(enc: Encoding, name: str) -> str:
 
     def write(indent: str, addr: str, value: str) -> list[str]:
         return [f"{indent}_x = {addr}",
-                f"{indent}if _x < cpu.wlimit:",
+                f"{indent}if _x < cpu.wlimit or _x >= cpu.wtop:",
                 f"{indent}    cpu.whook(_x, {value})",
                 f"{indent}else:",
                 f"{indent}    mem[_x] = {value}",
@@ -250,6 +251,26 @@ def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, i
     return out
 
 
+@dataclass(frozen=True)
+class MemoryLayout:
+    """Where data accesses leave the plain bytearray (the CPU's hooks), baked into
+    translated code as constants.
+
+    Writes below `wlimit` or at `wtop` and above go to the write hook.  Reads of
+    `rlo`..`rhi` go to the read hook, except `mlo`..`mhi` (inside that range),
+    which read through a 256-byte table: `cpu.rmap[mem[addr]]`.
+    """
+
+    wlimit: int = 0
+    wtop: int = 0x10000
+    rlo: int | None = None
+    rhi: int | None = None
+    mlo: int | None = None
+    mhi: int | None = None
+
+
+PLAIN = MemoryLayout()
+
 TABLE_NAMES = ("SZ53", "SZ53P", "PARITY", "INCF", "DECF", "ADDF", "ADCF", "SUBF", "SBCF",
                "CPF")
 
@@ -264,10 +285,9 @@ class _TraceWriter:
     whether the previous instruction set the flags (which decides Q for SCF/CCF).
     """
 
-    def __init__(self, instrs: list, wlimit: int, read_hook: tuple[int, int] | None) -> None:
+    def __init__(self, instrs: list, layout: MemoryLayout) -> None:
         self.instrs = instrs
-        self.wlimit = wlimit
-        self.read_hook = read_hook
+        self.layout = layout
         self.start = instrs[0][0]
         self.looping = instrs[-1][3] == self.start
         self.all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
@@ -303,21 +323,28 @@ class _TraceWriter:
         return self.exit_lines(pc_expr, self.m1, self.prev_flags)
 
     def read(self, args: list[str]) -> str:
-        addr_expr = args[0]
-        if self.read_hook is None:
+        addr_expr, lay = args[0], self.layout
+        if lay.rlo is None:
             return f"mem[{addr_expr}]"
-        lo, hi = self.read_hook
         value = _const(addr_expr)
         if value is not None:
-            return f"rhook({value})" if lo <= value <= hi else f"mem[{value}]"
-        return f"(rhook(_x) if {lo} <= (_x := {addr_expr}) <= {hi} else mem[_x])"
+            if lay.mlo is not None and lay.mlo <= value <= lay.mhi:
+                return f"rmap[mem[{value}]]"
+            return f"rhook({value})" if lay.rlo <= value <= lay.rhi else f"mem[{value}]"
+        hooked = "rhook(_x)"
+        if lay.mlo is not None:
+            hooked = f"(rmap[mem[_x]] if {lay.mlo} <= _x <= {lay.mhi} else rhook(_x))"
+        return f"(mem[_x] if (_x := {addr_expr}) < {lay.rlo} or _x > {lay.rhi} else {hooked})"
 
     def write(self, indent: str, addr_expr: str, value: str,
               leave: list[str] | None) -> list[str]:
         """A data write; `leave` is the exit to take at once if it lands on code."""
         out = [f"{indent}_x = {addr_expr}"]
-        if self.wlimit:
-            out += [f"{indent}if _x < {self.wlimit}:", f"{indent}    whook(_x, {value})",
+        lay = self.layout
+        tests = ([f"_x < {lay.wlimit}"] if lay.wlimit else []) + (
+            [f"_x >= {lay.wtop}"] if lay.wtop < 0x10000 else [])
+        if tests:
+            out += [f"{indent}if {' or '.join(tests)}:", f"{indent}    whook(_x, {value})",
                     f"{indent}else:", f"{indent}    mem[_x] = {value}"]
         else:
             out.append(f"{indent}mem[_x] = {value}")
@@ -422,10 +449,13 @@ class _TraceWriter:
         code = self.all_code
         has_write = "WR(" in code
         head = ["codemap = cpu.codemap"] if has_write else []
-        if has_write and self.wlimit:
+        lay = self.layout
+        if has_write and (lay.wlimit or lay.wtop < 0x10000):
             head.append("whook = cpu.whook")
-        if self.read_hook is not None and "RD(" in code:
+        if lay.rlo is not None and "RD(" in code:
             head.append("rhook = cpu.rhook")
+            if lay.mlo is not None:
+                head.append("rmap = cpu.rmap")
         head += [f"{x} = cpu.{x}" for x in regs_used(code)] + ["r = cpu.r"]
         if self.branches:
             head.append("t = 0")
@@ -440,8 +470,7 @@ class _TraceWriter:
         return f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {ln}\n" for ln in lines)
 
 
-def block_source(instrs, *, wlimit: int = 0,
-                 read_hook: tuple[int, int] | None = None) -> tuple[str, int]:
+def block_source(instrs, layout: MemoryLayout = PLAIN) -> tuple[str, int]:
     """Source of `def block(cpu, mem, budget)` running a trace from `trace()`.
 
     Items may also be (address, encoding, bytes) for a trace that stops after
@@ -452,6 +481,6 @@ def block_source(instrs, *, wlimit: int = 0,
     loops to its start -- before a pass that might not fit in `budget`.
     """
     instrs = [tuple(i) + (None,) * (4 - len(i)) for i in instrs]
-    writer = _TraceWriter(instrs, wlimit, read_hook)
+    writer = _TraceWriter(instrs, layout)
     src = writer.source()
     return src, writer.tmax

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from z80emu.cpu import _steps
-from z80emu.cpu.codegen import block_source, trace
+from z80emu.cpu.codegen import PLAIN, MemoryLayout, block_source, trace
 from z80emu.cpu.tables import TABLES
 
 MAX_BLOCK = 48        # instructions translated into one function at most
@@ -52,7 +52,8 @@ class Z80:
         "a", "f", "b", "c", "d", "e", "h", "l", "i", "r",
         "sp", "pc", "ix", "iy", "wz", "af_", "bc_", "de_", "hl_",
         "q", "iff1", "iff2", "im", "_halted", "cycles", "ei_at", "ldair_at",
-        "io_read", "io_write", "whook", "wlimit", "rhook", "rlo", "rhi", "codemap",
+        "io_read", "io_write", "whook", "wlimit", "wtop", "rhook", "rlo", "rhi", "rmap",
+        "codemap", "_layout", "_mapped",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
         "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched",
     )
@@ -66,7 +67,10 @@ class Z80:
         self.io_read = io_read or _default_read
         self.io_write = io_write or _default_write
         self.whook: Callable[[int, int], None] | None = None
-        self.wlimit = 0
+        self.wlimit, self.wtop = 0, 0x10000
+        self.rmap: bytes | None = None
+        self._layout = PLAIN
+        self._mapped: tuple[int, int] | None = None
         self.rhook: Callable[[int], int] | None = None
         self.rlo, self.rhi = NO_HOOK, -1
         self.codemap = bytearray(0x10000)
@@ -129,23 +133,44 @@ class Z80:
 
     # -- memory hooks (for machines) --------------------------------------------------
 
-    def set_write_hook(self, limit: int, handler: Callable[[int, int], None] | None) -> None:
-        """Send data writes below `limit` to handler(addr, value) instead of memory."""
-        self.wlimit, self.whook = (limit, handler) if handler else (0, None)
-        self._flush()
-
-    def set_read_hook(self, lo: int, hi: int, handler: Callable[[int], int] | None) -> None:
-        """Serve data reads of lo..hi (not opcode fetches) from handler(addr)."""
+    def set_write_hook(self, limit: int, handler: Callable[[int, int], None] | None,
+                       top: int = 0x10000) -> None:
+        """Send data writes below `limit`, and at `top` and above, to handler(addr,
+        value) instead of memory (the handler stores what it wants to keep)."""
         if handler is None:
-            self.rlo, self.rhi, self.rhook = NO_HOOK, -1, None
+            self.wlimit, self.wtop, self.whook = 0, 0x10000, None
+        else:
+            self.wlimit, self.wtop, self.whook = limit, top, handler
+        self._relayout()
+
+    def set_read_hook(self, lo: int, hi: int, handler: Callable[[int], int] | None,
+                      mapped: tuple[int, int, bytes] | None = None) -> None:
+        """Serve data reads of lo..hi (not opcode fetches) from handler(addr).
+
+        `mapped` = (mlo, mhi, table) marks a part of that range whose reads are
+        simply table[memory[addr]] (a bit gate, say): translated code then reads
+        it without calling the handler, which must give the same answers there.
+        """
+        if handler is None:
+            self.rlo, self.rhi, self.rhook, self.rmap = NO_HOOK, -1, None, None
         else:
             self.rlo, self.rhi, self.rhook = lo, hi, handler
+            self.rmap = bytes(mapped[2]) if mapped else None
+        self._mapped = mapped[:2] if mapped and handler else None
+        self._relayout()
+
+    def _relayout(self) -> None:
+        mapped = self._mapped
+        self._layout = MemoryLayout(
+            wlimit=self.wlimit, wtop=self.wtop,
+            rlo=self.rlo if self.rhook else None, rhi=self.rhi if self.rhook else None,
+            mlo=mapped[0] if mapped else None, mhi=mapped[1] if mapped else None)
         self._flush()
 
     def write(self, addr: int, value: int) -> None:
         """A CPU-side write (interrupt pushes, debuggers): hooks and code tracking apply."""
         addr &= 0xFFFF
-        if addr < self.wlimit:
+        if addr < self.wlimit or addr >= self.wtop:
             self.whook(addr, value)
         else:
             self._mem[addr] = value
@@ -327,11 +352,10 @@ class Z80:
                 segments[-1] = (segments[-1][0], segments[-1][1] + data)
             else:
                 segments.append((addr, data))
-        hook = (self.rlo, self.rhi) if self.rhook else None
-        key = (pc, tuple(segments), self.wlimit, hook)
+        key = (pc, tuple(segments), self._layout, self.rmap)
         entry = _CACHE.get(key)
         if entry is None:
-            src, tmax = block_source(instrs, wlimit=self.wlimit, read_hook=hook)
+            src, tmax = block_source(instrs, self._layout)
             namespace = dict(TABLES)
             exec(compile(src, f"<z80 block {pc:04X}>", "exec"), namespace)  # noqa: S102
             entry = _CACHE[key] = (namespace["block"], tmax)

@@ -104,8 +104,8 @@ class TRS80:
                              write=self._printer_data)
             self.rs232.map(bus)
             self._events.append(self.rs232)
-        self.cpu.set_write_hook(bus.write_limit, bus.write)
-        self.cpu.set_read_hook(READ_HOOK[0], READ_HOOK[1], bus.read)
+        self.cpu.set_write_hook(bus.write_limit, bus.write, top=bus.write_top)
+        self.cpu.set_read_hook(READ_HOOK[0], READ_HOOK[1], bus.read, mapped=bus.read_map)
 
     def _select_drive(self, addr: int, value: int) -> None:
         self.drive_select = value & 0x0F
