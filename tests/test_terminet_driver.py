@@ -61,8 +61,8 @@ def test_hand_assembled_bytes_in_the_comments_match_the_assembler() -> None:
             checked += 1
         else:
             assert not match, f"line {number} makes no bytes but claims some: {line}"
-    assert checked == 44
-    assert driver().origin == 0x7F00 and len(driver().binary()) == 83
+    assert checked == 55
+    assert driver().origin == 0x7F00 and len(driver().binary()) == 103
 
 
 def basic_lines() -> dict[int, str]:
@@ -127,15 +127,15 @@ def test_driver_after_the_basic_programs_outs_and_pokes() -> None:
     assert m.terminet.text == "LPRINT WITHOUT USR" and m.terminet.dropped == []
 
 
-def test_driver_gives_fill_after_ff_vt_and_bs() -> None:
+def test_driver_gives_fill_after_ff_vt_bs_and_blank_lines() -> None:
     m = machine_with_driver()
-    load(m, lprint_program(b"PAGE ONE\r\x0cPAGE TWO\rTAB\x0bA\x08_\r"))
+    load(m, lprint_program(b"PAGE ONE\r\x0cPAGE TWO\r\r\rTRIPLE\rTAB\x0bA\x08_\r"))
     run_to_done(m, seconds=30)
     m.run(seconds=3)
     tn = m.terminet
     assert tn.dropped == []
-    assert tn.paper.lines[:2] == ["PAGE ONE", "\fPAGE TWO"]
-    assert tn.text.endswith("TAB\n" + "\n" * 4 + "   A\r   _")  # VT: to line 6
+    assert tn.paper.lines[:5] == ["PAGE ONE", "\fPAGE TWO", "", "", "TRIPLE"]
+    assert tn.text.endswith("TAB\n" + "\n" * 1 + "   A\r   _")  # VT: to line 6
 
 
 def test_driver_answers_a_status_request_ready() -> None:
@@ -249,7 +249,7 @@ def test_driver_with_a_level_ii_style_cio_on_a_bare_z80() -> None:
 def test_a_driver_that_forgets_its_fill_loses_characters(fill: bool) -> None:
     m = machine_with_driver()
     if not fill:
-        m.poke(0x7F2C, 1)  # LD B,1: one fill character after LF instead of six
+        m.poke(driver().symbols["NEWLN"] + 6, 1)  # LD B,1: one fill after LF, not six
     load(m, lprint_program(b"ONE\rTWO\r"))
     run_to_done(m, seconds=20)
     m.run(seconds=1)
