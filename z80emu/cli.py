@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "asm": "z80emu.asm.cli:asm_command",
     "disasm": "z80emu.disasm:disasm_command",
     "ref": "z80emu.opref:ref_command",
+    "monitor": "z80emu.monitor.cli:monitor_command",
     "printer": "z80emu.printer_cmd:printer_command",
 }
 

@@ -26,6 +26,7 @@ from z80emu.bus import READ_HOOK, Bus
 from z80emu.devices.cassette import PORT as CASSETTE_PORT
 from z80emu.devices.cassette import CassettePort
 from z80emu.devices.interrupts import InterruptLatch
+from z80emu.devices.tape import TapeDeck
 from z80emu.devices.timing import FRAME_TSTATES, Throttle, tstates
 from z80emu.roms.lookup import Rom, find_rom
 
@@ -62,6 +63,8 @@ class TRS80:
         self.rs232 = RS232Board(clock, open_link(serial))  # ports E8h-EBh (with the EI)
         self.terminet = getattr(self.rs232.link, "printer", None)
         self.speed: float | None = None  # None: as fast as possible; 1.0: real time
+        self.fast_tape = True  # run at full speed while the cassette motor is on
+        self.tape: TapeDeck | None = None
         self._throttle: Throttle | None = None
         self._configure(ram_kb, expansion, lowercase)
         self.power_on()
@@ -92,6 +95,11 @@ class TRS80:
         self.cassette_select = 0  # 37E4h write: 0 = cassette #1, 1 = #2
         self.latch: InterruptLatch | None = None
         self._events: list = []
+        if self.tape is None:
+            self.tape = TapeDeck(self.port_ff, clock=lambda: self.cpu.cycles)
+        else:
+            self.tape.attach(self.port_ff)
+        self._events.append(self.tape)
         self.cpu.int_line = False
         if expansion:
             latch = InterruptLatch(self.cpu, start=self.cpu.cycles)
@@ -196,6 +204,7 @@ class TRS80:
         start = cpu.cycles
         end = start + count
         throttle = self._throttle_for_speed()
+        tape_fast = False
         while True:
             now = cpu.cycles
             if now >= end:
@@ -214,7 +223,13 @@ class TRS80:
                 # On the Model I, HALT pulls the reset circuit: the NMI (§7.1).
                 cpu.nmi()
             if throttle is not None:
-                throttle.sync(now)
+                if self.tape_running_fast:  # full speed while the tape moves
+                    tape_fast = True
+                elif tape_fast:  # the motor stopped: real time again from here
+                    tape_fast = False
+                    throttle.reset(now)
+                else:
+                    throttle.sync(now)
             if until is not None and until():
                 break
         return cpu.cycles - start
@@ -232,6 +247,12 @@ class TRS80:
         if cpu.halted:
             cpu.nmi()  # HALT is the reset button on the Model I (§7.1)
         return t
+
+    @property
+    def tape_running_fast(self) -> bool:
+        """True while the cassette motor runs and :attr:`fast_tape` asks for full
+        speed then (real-time frontends check it too)."""
+        return self.fast_tape and self.tape is not None and self.tape.motor
 
     def _throttle_for_speed(self) -> Throttle | None:
         if self.speed is None:
@@ -321,26 +342,17 @@ class TRS80:
         self.cpu.code_changed()
 
     def load(self, path: str | os.PathLike, address: int | None = None,
-             start: bool = True):
-        """Load a program into memory: .cmd, .hex/.ihx, a SYSTEM .cas, or raw
-        bytes at ``address``. With an entry address and ``start``, the CPU
-        jumps there. Returns the program read (segments and entry)."""
-        from z80emu.formats import load_program
+             start: bool = True, tape: bool = False):
+        """Load a file: a .cmd, .hex/.ihx or SYSTEM .cas program is placed in
+        memory (with ``start``, the CPU jumps to its entry); a BASIC program
+        (.bas, tokenized or a listing, or a BASIC .cas) is placed at TXTTAB with
+        the pointers Level II sets; a .wav recording is decoded first; raw bytes
+        go to ``address``. With ``tape``, a .cas or .wav goes into the tape deck
+        instead, for the ROM to read. Returns what was read (see z80emu.loader).
+        """
+        from z80emu.loader import load_file
 
-        name = os.fspath(path)
-        lower = name.lower()
-        raw = not lower.endswith((".cmd", ".hex", ".ihx", ".cas"))
-        if raw and address is None:
-            raise ValueError(f"{name}: a raw binary needs a load address")
-        program = load_program(name, org=address)
-        for segment in program.segments:
-            self.poke(segment.address, segment.data)
-        if raw and start:
-            program.entry = address
-        if start and program.entry is not None:
-            self.cpu.pc = program.entry
-            self.cpu.halted = False
-        return program
+        return load_file(self, path, address=address, start=start, tape=tape)
 
     # -- save states -------------------------------------------------------------
     def save_state(self, path: str | os.PathLike) -> None:
