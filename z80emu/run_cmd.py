@@ -28,6 +28,7 @@ from z80emu.frontends import frontend_module, frontend_options
 FRONTENDS = ("pygame", "terminal", "headless")
 DEFAULT_SECONDS = 10.0
 BOOT_SECONDS = 1.0  # emulated time the ROM gets to start before FILE is loaded
+FILE_KINDS = (".cmd", ".hex", ".ihx", ".bas", ".cas", ".wav")
 
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|.)")
 _SIMPLE = {"r": "\r", "n": "\n", "t": "\t", "\\": "\\", "e": "\x1b", "0": "\x00"}
@@ -103,12 +104,25 @@ def _default_frontend() -> str:
 @click.option("--printer", "printer_out", default=None, metavar="OUT",
               help="Paper record of the parallel-port printer (text, written through; "
                    ".pdf or .png: also rendered at the end).")
+@click.option("--tape", "play_tape", is_flag=True,
+              help="Play a .cas/.wav FILE into the cassette port for the ROM's CLOAD or "
+                   "SYSTEM (default: load it straight into memory).")
+@click.option("--no-autorun", is_flag=True,
+              help="Load FILE but do not RUN it or jump to its entry point.")
+@click.option("--record", type=click.Path(dir_okay=False), default=None,
+              help="Write what the machine saves to tape (CSAVE) to this .cas file.")
+@click.option("--real-tape", is_flag=True,
+              help="Keep the chosen speed while the cassette motor runs "
+                   "(default: full speed then).")
 @frontend_options
 def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text, until,
                 seconds, screen, screenshot, load_state, save_state, serial, printer_out,
-                **ui) -> None:
-    """Run a TRS-80 Model I, optionally with FILE (.cmd, .hex, or a SYSTEM .cas)."""
+                play_tape, no_autorun, record, real_tape, **ui) -> None:
+    """Run a TRS-80 Model I, optionally with FILE: a BASIC program (.bas listing or
+    tokenized, BASIC .cas) is loaded and RUN; a .cmd, .hex or SYSTEM .cas is
+    loaded and started; a .wav tape recording is decoded first (docs/files.md)."""
     from z80emu.formats import FormatError
+    from z80emu.loader import LoadError, start_file
     from z80emu.machines.state import StateError
     from z80emu.machines.trs80 import TRS80
     from z80emu.roms.lookup import RomError
@@ -143,19 +157,20 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
     for line in describe(machine):
         click.echo(f"z80emu: {line}", err=True)
 
+    machine.fast_tape = not real_tape
+    if record:
+        machine.tape.record_path = record
     try:
         if load_state:
             machine.load_state(load_state)
         if file:
             if not load_state:
                 machine.run(seconds=BOOT_SECONDS)
-            lower = file.lower()
-            if not lower.endswith((".cmd", ".hex", ".ihx", ".cas")):
-                raise click.UsageError(f"{file}: give a .cmd, .hex or SYSTEM .cas file")
-            program = machine.load(file)
-            if program.entry is None:
-                click.echo(f"z80emu: {file} has no entry address; loaded only", err=True)
-    except (FormatError, StateError, OSError) as exc:
+            if not file.lower().endswith(FILE_KINDS):
+                raise click.UsageError(f"{file}: give a .cmd, .hex, .bas, .cas or .wav file")
+            note = start_file(machine, file, tape=play_tape, autorun=not no_autorun)
+            click.echo(f"z80emu: {note}", err=True)
+    except (FormatError, StateError, LoadError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
 
     if module is not None:

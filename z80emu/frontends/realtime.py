@@ -112,11 +112,12 @@ class Pacer:
     @property
     def effective_speed(self) -> float | None:
         """The speed the machine runs at now: None (max) in turbo, while a paste
-        is being typed, or when the speed asked for is max."""
+        is being typed, while the cassette motor runs (unless the machine's
+        ``fast_tape`` is off), or when the speed asked for is max."""
         if self.fast_typing and not self.machine.typing:
             self.fast_typing = False
-        if self.turbo or self.fast_typing:
-            return None
+        if self.turbo or self.fast_typing or getattr(self.machine, "tape_running_fast", False):
+            return None  # (the machine asks for full speed while its tape motor runs)
         return self.speed
 
     def set_speed(self, speed: float | None) -> None:
