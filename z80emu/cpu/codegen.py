@@ -429,6 +429,56 @@ class _TraceWriter:
             else:
                 body += self.epilogue(pc_after)
 
+    def bulk_copy(self, up: bool) -> list[str]:
+        """LDIR/LDDR on itself: copy every repeat that surely fits the budget in
+        one slice, when the bytes are plain memory on both sides, the copy never
+        reads a byte it has written (it moves downwards for LDIR, upwards for
+        LDDR, or the areas are apart) and no translated code is overwritten.  The loop then
+        runs the remaining passes (at least the last) one at a time, so the
+        registers, flags, R, MEMPTR and T-states come out as repeated steps give.
+        """
+        lay, start = self.layout, self.start
+        src = "s, s + n" if up else "s - n + 1, s + 1"
+        dst = "o, o + n" if up else "o - n + 1, o + 1"
+        step = "+" if up else "-"
+        cond = ["s + n <= 0x10000 and o + n <= 0x10000" if up else "s >= n - 1 and o >= n - 1",
+                # a copy that never reads a byte it has already written is a memmove
+                "(o <= s or s + n <= o)" if up else "(o >= s or o < s - n + 1)"]
+        lo_d, hi_d = ("o", "o + n - 1") if up else ("o - n + 1", "o")
+        lo_s, hi_s = ("s", "s + n - 1") if up else ("s - n + 1", "s")
+        if lay.wlimit:
+            cond.append(f"{lo_d} >= {lay.wlimit}")
+        if lay.wtop < 0x10000:
+            cond.append(f"{hi_d} < {lay.wtop}")
+        copy = f"mem[{dst.replace(', ', ':')}] = mem[{src.replace(', ', ':')}]"
+        lines = ["# the repeats that surely fit, copied at once when nothing can notice",
+                 "n = (b << 8 | c) - 1", "k = (budget - 21) // 21",
+                 "if k < n:", "    n = k", "s = h << 8 | l", "o = d << 8 | e"]
+        if lay.rlo is not None:
+            plain = f"({hi_s} < {lay.rlo} or {lo_s} > {lay.rhi})"
+            if lay.mlo is not None:
+                mapped = f"{lay.mlo} <= {lo_s} and {hi_s} <= {lay.mhi}"
+                lines.append(f"g = n > 16 and {' and '.join(cond)} and not {plain} and {mapped}")
+                cond.append(f"({plain} or g)")
+            else:
+                cond.append(plain)
+        cond.append(f"codemap.count(0, {dst}) == n")
+        lines.append(f"if n > 16 and {' and '.join(cond)}:")
+        if lay.rlo is not None and lay.mlo is not None:
+            lines += ["    if g:", f"        {copy}.translate(rmap)",
+                      "    else:", f"        {copy}"]
+        else:
+            lines.append(f"    {copy}")
+        lines += [f"    s = (s {step} n) & 0xFFFF", f"    o = (o {step} n) & 0xFFFF",
+                  "    h = s >> 8", "    l = s & 0xFF", "    d = o >> 8", "    e = o & 0xFF",
+                  "    s = (b << 8 | c) - n", "    b = s >> 8", "    c = s & 0xFF",
+                  f"    s = mem[(o {'-' if up else '+'} 1) & 0xFFFF] + a   # the last byte copied",
+                  "    f = (f & 0xC1) | (s & 0x08) | ((s & 0x02) << 4) | 0x04",
+                  f"    f = (f & 0xD7) | {(start >> 8) & 0x28}",
+                  f"    wz = {(start + 1) & 0xFFFF}", "    tt = 21 * n",
+                  "    r = (r & 0x80) | ((r + 2 * n) & 0x7F)", "    q = f"]
+        return lines
+
     def close_loop(self) -> None:
         """End of a pass of a looping trace: count it, and go round if another fits."""
         body = self.body
@@ -460,7 +510,15 @@ class _TraceWriter:
         if self.branches:
             head.append("t = 0")
         if self.looping:
-            head += ["tt = 0", "q = cpu.q", "while True:"]
+            head += ["tt = 0", "q = cpu.q"]
+            first = self.instrs[0][1]
+            if len(self.instrs) == 1 and first.mnemonic in ("LDIR", "LDDR"):
+                head += self.bulk_copy(first.mnemonic == "LDIR")
+                if "rmap" in "\n".join(head) and "rmap = cpu.rmap" not in head:
+                    head.insert(0, "rmap = cpu.rmap")
+                if "codemap = cpu.codemap" not in head:
+                    head.insert(0, "codemap = cpu.codemap")
+            head.append("while True:")
         if has_write:
             head.insert(head.index("r = cpu.r") + 1, "smc = 0")
         indent = "    " if self.looping else ""
