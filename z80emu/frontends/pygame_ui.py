@@ -110,6 +110,12 @@ class PygameFrontend:
 
         self.pg = pygame
         pygame.display.init()
+        if pygame.display.get_driver() == "x11":
+            # Small rectangles of a software surface go to X11 fastest through
+            # shared memory; SDL's default of a GL texture uploads the whole
+            # window each update, which costs a third of a core where GL is
+            # done in software (VMs, remote X, Xvfb). SDL reads this at set_mode.
+            os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
         pygame.font.init()
         sizes = pygame.display.get_desktop_sizes() if hasattr(
             pygame.display, "get_desktop_sizes") else []
