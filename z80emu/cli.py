@@ -25,6 +25,10 @@ COMMANDS: dict[str, str] = {
     "ref": "z80emu.opref:ref_command",
     "monitor": "z80emu.monitor.cli:monitor_command",
     "printer": "z80emu.printer_cmd:printer_command",
+    "basic": "z80emu.files_cmd:basic_group",
+    "cas": "z80emu.files_cmd:cas_group",
+    "cmd": "z80emu.files_cmd:cmd_group",
+    "wav": "z80emu.files_cmd:wav_group",
 }
 
 
