@@ -1,10 +1,12 @@
-"""Readers and writers for the files people bring to a TRS-80: Intel HEX,
-TRS-80 .CMD load modules and .CAS cassette images.
+"""Readers and writers for the files people bring to a TRS-80: Intel HEX
+(:mod:`.ihex`), TRS-80 .CMD load modules (:mod:`.cmd`), .CAS cassette images
+(:mod:`.cas`), Level II BASIC programs and .BAS files (:mod:`.basic`) and WAV
+recordings of tapes (:mod:`.wav`). docs/files.md describes them for users.
 
 Every reader raises :class:`FormatError` naming the file, the offset (or line)
 and what was expected, so that a bad file gets a one-line message instead of a
-traceback.  The byte layouts follow ``TRS80-REFERENCE.md`` sections 4.4, 4.5
-and 5 in the shared docs.
+traceback.  The byte layouts follow ``TRS80-REFERENCE.md`` sections 4, 5 and 6
+in the shared docs.
 """
 
 from __future__ import annotations
