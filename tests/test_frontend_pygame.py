@@ -235,6 +235,21 @@ def test_monitor_hotkey_without_a_monitor_says_so(make, monkeypatch) -> None:
     assert not f.session.pacer.paused
 
 
+def test_monitor_hotkey_pauses_until_go(make) -> None:
+    import io
+
+    pytest.importorskip("z80emu.monitor")
+    f = make()
+    out = io.StringIO()
+    f.session.monitor_io = (io.StringIO("poke 3C00 4D 4F 4E\ngo\n"), out)
+    post_key(pygame.K_F8)
+    pump(f)                                     # returns when the monitor's go does
+    assert f.machine.screen_text().startswith("MON")
+    assert np.array_equal(f.window_pixels(),  # the window was kept up to date meanwhile
+                          expected_pixels(f.machine, f.scale, PHOSPHOR_RGB["white"]))
+    assert not f.session.pacer.paused
+
+
 def test_closing_the_window_ends_cleanly(make) -> None:
     machine = TRS80()
     closed = []

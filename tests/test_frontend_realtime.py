@@ -8,6 +8,7 @@ or the fake machine "costs" time, so every result is exact.
 
 from __future__ import annotations
 
+import io
 import sys
 import types
 
@@ -262,23 +263,46 @@ def test_session_state_screenshot_and_turbo(session, tmp_path, monkeypatch) -> N
     assert session.status().startswith(session.machine.rom.name)
 
 
-def test_session_monitor_hook(session, monkeypatch) -> None:
+def test_session_without_a_monitor(session, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "z80emu.monitor", types.ModuleType("z80emu.monitor"))
-    assert session.monitor_entry() is None
+    assert session.open_monitor() is None
+    assert session.run_monitor() is False
     assert "not available" in session.notes[-1]
-
-    seen = []
-
-    def attach(machine) -> None:
-        seen.append((machine, session.pacer.paused))
-
-    fake = types.ModuleType("z80emu.monitor")
-    fake.attach = attach
-    monkeypatch.setitem(sys.modules, "z80emu.monitor", fake)
-    entry = session.monitor_entry()
-    session.run_monitor(entry)
-    assert seen == [(session.machine, True)]
     assert not session.pacer.paused
+
+
+def test_session_runs_the_monitor_until_go(session) -> None:
+    pytest.importorskip("z80emu.monitor")
+    out = io.StringIO()
+    session.monitor_io = (io.StringIO("poke 7000 3E 41\ngo\n"), out)
+    paused = []
+    assert session.run_monitor(before=lambda: paused.append(session.pacer.paused))
+    assert paused == [True]
+    assert session.machine.peek(0x7000, 2) == b"\x3e\x41"
+    assert not session.pacer.paused and "back from the monitor" in session.notes[-1]
+
+
+def test_a_breakpoint_stops_the_running_machine(session) -> None:
+    pytest.importorskip("z80emu.monitor")
+    machine = session.machine
+    # 5000: DI; 5001: LD A,1; 5003: OUT (FFh),A; 5005: JR 5001
+    machine.poke(0x5000, bytes.fromhex("F3 3E01 D3FF 18FA"))
+    machine.cpu.pc = 0x5000
+    out = io.StringIO()
+    session.monitor_io = (io.StringIO("break 5003\ngo\nregs\ngo\n"), out)
+    session.run_monitor()
+    session.pacer.set_speed(None)            # max speed: nothing sleeps
+    for _ in range(10):
+        session.step()
+        if session.monitor_stop is not None:
+            break
+    assert session.monitor_stop is not None and machine.cpu.pc == 0x5003
+    ran = session.pacer.tstates
+    session.step()                           # stopped: nothing runs until the monitor
+    assert session.pacer.tstates == ran
+    session.run_monitor()
+    assert session.monitor_stop is None
+    assert "5003" in out.getvalue()
 
 
 def test_session_close_closes_the_machine(session) -> None:

@@ -18,6 +18,7 @@ the machine is used only through its public API.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -258,7 +259,7 @@ class PygameFrontend:
         print(f"z80emu: {message}", file=sys.stderr, flush=True)
         self._notice = message
         self._notice_until = time.monotonic() + 3.0
-        if self.pg is not None and self.display is not None:
+        if self.pg is not None and self.display is not None and _main_thread():
             self._update_title(force=True)
 
     def _update_title(self, force: bool = False) -> None:
@@ -387,33 +388,44 @@ class PygameFrontend:
     def monitor(self) -> None:
         """Pause and run the monitor in the terminal z80emu was started from; the
         window keeps showing the screen until the monitor's ``go``."""
-        entry = self.session.monitor_entry()
-        if entry is None:
+        session = self.session
+        if session.open_monitor() is None:
+            session.monitor_stop = None
             return
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if session.monitor_io is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
             self.notify("the monitor needs the terminal z80emu was started from")
+            session.monitor_stop = None
             return
-        self.notify("the monitor runs in the terminal; 'go' there resumes")
+        self.notify("the monitor runs in the terminal; its 'go' resumes")
         done = threading.Event()
 
         def work() -> None:
             try:
-                self.session.run_monitor(entry)
+                session.run_monitor()
             finally:
                 done.set()
 
+        # The monitor reads the terminal from its own thread while this one keeps
+        # the window alive; Ctrl-C there must not end the window meanwhile.
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
         thread = threading.Thread(target=work, name="z80emu-monitor", daemon=True)
         thread.start()
-        while not done.is_set():
-            for event in self.pg.event.get():
-                if event.type == self.pg.QUIT:
-                    self.notify("leave the monitor first (its 'go' or 'quit')")
-                elif event.type in (self.pg.VIDEOEXPOSE, self.pg.WINDOWEXPOSED):
-                    self.draw(full=True)
-            self.draw()
-            self._update_title()
-            done.wait(0.05)
-        thread.join()
+        try:
+            while not done.is_set():
+                for event in self.pg.event.get():
+                    if event.type == self.pg.QUIT:
+                        self.notify("leave the monitor first (go or quit there)")
+                    elif event.type in (self.pg.VIDEOEXPOSE, self.pg.WINDOWEXPOSED):
+                        self.draw(full=True)
+                self.draw()
+                self._update_title()
+                done.wait(0.05)
+            thread.join()
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
+        self.draw()
+        self._update_title(force=True)
 
     # -- the loop -----------------------------------------------------------------------
     def run(self) -> None:
@@ -429,10 +441,18 @@ class PygameFrontend:
                     break
                 if session.step():
                     self.draw()
+                if session.monitor_stop is not None:
+                    self.monitor()          # a breakpoint or watchpoint stopped it
                 self._update_title()
                 session.wait()
+        except KeyboardInterrupt:           # Ctrl-C in the terminal: quit cleanly
+            pass
         finally:
             self.close()
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def main(machine, speed: float | None = 1.0, *, scale: int | None = None,

@@ -15,7 +15,6 @@ its typing queue is empty.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -89,11 +88,16 @@ class Session:
                                                        file=sys.stderr))
         # The pacer holds the pace; the machine's own throttle must stay off.
         machine.speed = None
-        self.pacer = pacer or Pacer(machine, speed, fps=fps)
+        self.pacer = pacer or Pacer(_Watched(self), speed, fps=fps)
         self.want_sound = sound
         self.sound = None
         self.state_file = Path(state_file)
         self.running = True
+        # The monitor (F8): made on first use; it runs on the terminal z80emu was
+        # started from, or on ``monitor_io`` = (stdin, stdout) when given.
+        self.monitor = None
+        self.monitor_io: tuple | None = None
+        self.monitor_stop = None  # why a breakpoint or watchpoint stopped the machine
         self._sound_speed: object = ()  # the speed the sound was last told
 
     # -- the loop ------------------------------------------------------------------------
@@ -213,40 +217,42 @@ class Session:
         self.running = False
 
     # -- the monitor ------------------------------------------------------------------------
-    def monitor_entry(self) -> Callable | None:
-        """The monitor's entry point for a running machine, or None (with a
-        notice) when this installation has no monitor.
+    def open_monitor(self):
+        """The embedded monitor (``z80emu.monitor.Monitor``), made on first use; None
+        (with a notice) when this installation has no monitor."""
+        if self.monitor is None:
+            try:
+                from z80emu.monitor import Monitor
+            except ImportError:
+                self.notify("the monitor is not available in this installation")
+                return None
+            stdin, stdout = self.monitor_io or (None, None)
+            self.monitor = Monitor(self.machine, stdin=stdin, stdout=stdout, embedded=True)
+        return self.monitor
 
-        The hook: ``z80emu.monitor`` provides ``attach(machine)``, which runs the
-        monitor on the controlling terminal (stdin/stdout) and returns when the
-        user resumes the machine (``go``) or leaves the monitor.
-        """
-        try:
-            module = importlib.import_module("z80emu.monitor")
-        except ImportError:
-            module = None
-        entry = getattr(module, "attach", None)
-        if not callable(entry):
-            self.notify("the monitor is not available in this installation")
-            return None
-        return entry
-
-    def run_monitor(self, entry: Callable, before: Callable[[], None] | None = None,
-                    after: Callable[[], None] | None = None) -> None:
-        """Pause the machine, run the monitor, resume. ``before`` and ``after``
-        give the terminal to the monitor and take it back."""
+    def run_monitor(self, before: Callable[[], None] | None = None,
+                    after: Callable[[], None] | None = None) -> bool:
+        """Pause the machine and run the monitor until its ``go`` (or ``quit``), then
+        resume. ``before`` and ``after`` give the terminal to the monitor and take
+        it back. After a breakpoint or watchpoint stopped the machine
+        (:attr:`monitor_stop`), the monitor first says why."""
+        monitor = self.open_monitor()
+        if monitor is None:
+            return False
         self.pacer.pause()
         if self.sound is not None:
             self.sound.pause()
         try:
             if before is not None:
                 before()
-            entry(self.machine)
+            monitor.cmdloop()
         finally:
+            self.monitor_stop = None
             if after is not None:
                 after()
             self.pacer.resume()
         self.notify("back from the monitor")
+        return True
 
     # -- status ---------------------------------------------------------------------------
     def speed_text(self) -> str:
@@ -264,3 +270,29 @@ class Session:
         """ROM, speed and emulated MHz, e.g. ``Level II BASIC · 1x · 1.77 MHz``."""
         return (f"{self.machine.rom.name} \u00b7 {self.speed_text()} \u00b7 "
                 f"{self.pacer.mhz:.2f} MHz")
+
+
+class _Watched:
+    """What the pacer runs: the machine, through the monitor while the monitor has
+    breakpoints or watchpoints set (or waits for a ``go ADDR`` to return)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def typing(self) -> bool:
+        return self.session.machine.typing
+
+    def run(self, tstates: int) -> int:
+        session = self.session
+        monitor = session.monitor
+        if monitor is None or not monitor.wants_control:
+            return session.machine.run(tstates=tstates)
+        if session.monitor_stop is not None:
+            return 0  # stopped: the frontend is about to open the monitor
+        cpu = session.machine.cpu
+        start = cpu.cycles
+        stop = monitor.run_for(tstates)
+        if stop is not None:
+            session.monitor_stop = stop
+        return max(0, cpu.cycles - start)

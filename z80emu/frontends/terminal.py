@@ -366,8 +366,8 @@ class TerminalFrontend:
     # -- the monitor ----------------------------------------------------------------------
     def monitor(self) -> None:
         """Leave curses, run the monitor on the terminal, come back on its ``go``."""
-        entry = self.session.monitor_entry()
-        if entry is None:
+        if self.session.open_monitor() is None:
+            self.session.monitor_stop = None
             return
 
         def before() -> None:
@@ -381,7 +381,7 @@ class TerminalFrontend:
             self.scr.refresh()
             self.setup()
 
-        self.session.run_monitor(entry, before, after)
+        self.session.run_monitor(before, after)
 
     # -- the loop -------------------------------------------------------------------------
     def run(self) -> None:
@@ -395,6 +395,8 @@ class TerminalFrontend:
                     break
                 if session.step():
                     self.draw()
+                if session.monitor_stop is not None:
+                    self.monitor()          # a breakpoint or watchpoint stopped it
                 session.wait()
         finally:
             self.teardown()
