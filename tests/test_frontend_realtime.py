@@ -244,6 +244,15 @@ def test_session_paste_keeps_case_with_the_lowercase_mod(tmp_path) -> None:
     machine.wait_for("Hello", timeout=2.0)
 
 
+def test_full_speed_while_the_tape_motor_runs(session, monkeypatch) -> None:
+    from z80emu.machines.trs80 import TRS80
+
+    assert session.pacer.effective_speed == 1.0
+    monkeypatch.setattr(TRS80, "tape_running_fast", property(lambda self: True))
+    assert session.pacer.effective_speed is None
+    assert session.speed_text() == "tape"
+
+
 def test_session_state_screenshot_and_turbo(session, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     session.load_state()

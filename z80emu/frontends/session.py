@@ -264,6 +264,8 @@ class Session:
             return "turbo"
         if pacer.fast_typing and self.machine.typing:
             return "pasting"
+        if getattr(self.machine, "tape_running_fast", False):
+            return "tape"
         return speed_label(pacer.speed)
 
     def status(self) -> str:
@@ -282,6 +284,11 @@ class _Watched:
     @property
     def typing(self) -> bool:
         return self.session.machine.typing
+
+    @property
+    def tape_running_fast(self) -> bool:
+        """The machine asks for full speed while its cassette motor runs."""
+        return bool(getattr(self.session.machine, "tape_running_fast", False))
 
     def run(self, tstates: int) -> int:
         session = self.session
