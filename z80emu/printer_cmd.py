@@ -29,8 +29,12 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from z80emu.machines.trs80 import TRS80
 
 DEFAULT_TERMINET_OUT = "terminet.txt"
 
@@ -50,7 +54,7 @@ def serial_target(value: str | None) -> str | None:
     return value
 
 
-def describe(machine) -> list[str]:
+def describe(machine: TRS80) -> list[str]:
     """One line per printer or link worth telling the user about."""
     notes = []
     link = machine.rs232.link
@@ -96,8 +100,10 @@ def describe(machine) -> list[str]:
 @click.option("--seconds", type=float, default=None,
               help="Stop after this many seconds (default: until Ctrl-C or hang-up).")
 @click.pass_context
-def printer_command(ctx: click.Context, target, out, cps, width, form_length, upper, strict,
-                    overflow, cr_feeds, answerback, fsync, seconds) -> None:
+def printer_command(ctx: click.Context, target: str | None, out: str | None, cps: str,
+                    width: int, form_length: int, upper: bool, strict: bool, overflow: str,
+                    cr_feeds: bool, answerback: str, fsync: bool,
+                    seconds: float | None) -> None:
     """A GE TermiNet 300 at the end of a serial link (see also: printer render)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -215,7 +221,8 @@ def _stop_on_sigterm() -> dict:
 @click.option("--green-bar/--plain", default=True, show_default=True,
               help="Shade every other band of three lines.")
 @click.option("--dpi", type=int, default=100, show_default=True, help="PNG resolution.")
-def render_command(record, out, columns, form_length, green_bar, dpi) -> None:
+def render_command(record: str, out: str, columns: int | None, form_length: int,
+                   green_bar: bool, dpi: int) -> None:
     """Render a paper RECORD (text written by a printer) as PDF or PNG pages."""
     from z80emu.printers.render import Form, render
 

@@ -75,7 +75,7 @@ class ParallelPort:
             self.printer.close()
 
 
-def make_printer(spec, sync: str = "flush"):
+def make_printer(spec: object, sync: str = "flush") -> object | None:
     """The printer ``TRS80(printer=...)`` names: True for a line printer keeping
     its paper in memory, a path for one writing its paper record there, None
     or False for nothing on the port, or a printer object as it is."""

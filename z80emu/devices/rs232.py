@@ -73,9 +73,13 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from z80emu.devices.timing import CLOCK_HZ, FRAME_TSTATES
 from z80emu.links.base import DroppedLink, Frame, Link, LinkLost, ModemLines
+
+if TYPE_CHECKING:
+    from z80emu.bus import Bus
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +171,7 @@ class RS232Board:
         self.power_on()
 
     # -- wiring ---------------------------------------------------------------------------
-    def map(self, bus) -> None:
+    def map(self, bus: Bus) -> None:
         """Claim ports E8h-EBh on ``bus`` (a z80emu.bus.Bus)."""
         bus.map_port(PORT_MODEM, read=self.read_modem, write=self.write_reset)
         bus.map_port(PORT_SWITCHES, read=self.read_switches, write=self.write_rates)

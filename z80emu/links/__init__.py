@@ -83,7 +83,7 @@ def terminet_options(spec: str) -> tuple[dict, str | None, str]:
     return kwargs, out, sync
 
 
-def open_terminet(spec: str = ""):
+def open_terminet(spec: str = "") -> Link:
     """A TermiNetLink built from an option string (see :func:`terminet_options`)."""
     from z80emu.links.terminet import TermiNetLink
     from z80emu.printers.paper import Paper
