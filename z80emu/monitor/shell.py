@@ -1086,10 +1086,11 @@ def _is_flag_list(text: str) -> bool:
 
 
 def _dedent(doc: str) -> str:
-    import textwrap
-
+    """A command's docstring as help shows it: method indentation (8 spaces) removed."""
     first, _, rest = doc.partition("\n")
-    return (first.strip() + "\n" + textwrap.dedent(rest)).rstrip()
+    lines = [line[8:] if line.startswith(" " * 8) else line.strip() for line in
+             rest.split("\n")]
+    return (first.strip() + "\n" + "\n".join(lines)).rstrip()
 
 
 def _plural(n: int, word: str) -> str:
