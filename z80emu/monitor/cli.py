@@ -53,7 +53,7 @@ def monitor_command(machine, rom, ram_kb, boot, script, limit):
         with stream:
             monitor = Monitor(target, stdin=stream, stdout=sys.stdout, echo=True,
                               run_limit=60.0 if limit is None else limit)
-            monitor.prompt = monitor.prompt if script != "-" else ""
+            monitor.repeat_empty = False
             monitor.cmdloop()
         sys.stdout.flush()
         if monitor.failures:

@@ -77,6 +77,7 @@ class Stop:
     message: str
     instructions: int = 0
     tstates: int = 0
+    interrupts: int = 0  # interrupts (and NMIs) accepted during a single-stepped run
 
 
 class Engine:
@@ -88,6 +89,7 @@ class Engine:
         self.watchpoints: list[Watchpoint] = []
         self._next_number = 1
         self._hits: list[str] = []
+        self._interrupts = 0
         self._interrupted = False
 
     # -- the lists ----------------------------------------------------------------------
@@ -178,6 +180,7 @@ class Engine:
         end = None if tstates is None else start + tstates
         count = 0
         self._hits = []
+        self._interrupts = 0
         restore = self._install_watches() if self.watchpoints else None
         try:
             while True:
@@ -205,15 +208,18 @@ class Engine:
                 if no_run is not None and no_run[pc] and not cpu.halted:
                     return self._stop("unmapped", target.why_not_runnable(pc) + ": stopped "
                                       "before running it", count, start)
+                iff, sp = cpu.iff1, cpu.sp
                 if trace is not None:
-                    sp = cpu.sp
                     mem = cpu.memory
                     code = bytes(mem[(pc + i) & 0xFFFF] for i in range(4))
                     t = step()
                     trace(pc, sp, t, code)
                 else:
-                    step()
+                    t = step()
                 count += 1
+                if (iff and not cpu.iff1 and cpu.memory[pc] != 0xF3) or (
+                        cpu.pc == 0x66 and t == 11 and cpu.sp == (sp - 2) & 0xFFFF):
+                    self._interrupts += 1  # accepted (DI aside, only that clears IFF1)
                 if self._hits:
                     return self._stop("watch", "; ".join(self._hits)
                                       + f" (by the instruction at {pc:04X}h)", count, start)
@@ -225,7 +231,8 @@ class Engine:
 
     def _stop(self, kind: str, message: str, count: int, start: int) -> Stop:
         self._interrupted = False
-        return Stop(kind, message, count, self.target.cpu.cycles - start)
+        taken, self._interrupts = self._interrupts, 0
+        return Stop(kind, message, count, self.target.cpu.cycles - start, taken)
 
     # -- Ctrl-C ------------------------------------------------------------------------
     def _catch_ctrl_c(self):

@@ -86,6 +86,7 @@ class Monitor(cmd.Cmd):
                      else stdin is not None and not _isatty(stdin))
         self.run_limit = run_limit  # emulated seconds a run may take at most (None: no limit)
         self.failures = 0
+        self.repeat_empty = True  # an empty line repeats step/next/trace/dis/mem (not in scripts)
         self.result: str | None = None  # 'go' or 'quit' when cmdloop returns
         self.prompt = "trs80> " if hasattr(self.target, "machine") else "z80> "
         self._dis_next: int | None = None
@@ -119,13 +120,15 @@ class Monitor(cmd.Cmd):
             self.stdout.write(line.rstrip("\n") + "\n")
         stripped = line.strip()
         if stripped.startswith((";", "#")):
-            return ""
+            return stripped  # a comment: onecmd skips it
         word, _, rest = stripped.partition(" ")
         if word.lower() in ALIASES:
             return ALIASES[word.lower()] + (" " + rest if rest else "")
         return stripped if word.islower() else word.lower() + (" " + rest if rest else "")
 
     def onecmd(self, line: str) -> bool:
+        if line.startswith((";", "#")):
+            return False
         try:
             return bool(super().onecmd(line))
         except MonitorError as e:
@@ -138,6 +141,8 @@ class Monitor(cmd.Cmd):
         return False
 
     def emptyline(self) -> bool:
+        if not self.repeat_empty:
+            return False
         word = self.lastcmd.split(" ", 1)[0] if self.lastcmd else ""
         if word in REPEATABLE:
             return self.onecmd(word if word in ("dis", "mem") else self.lastcmd)
@@ -681,8 +686,11 @@ class Monitor(cmd.Cmd):
         stop = self._run(return_to=return_to) if return_to else self._run()
         if stop.kind == "return":
             self._call = None
+            taken = (f" (with {_plural(stop.interrupts, 'interrupt')})"
+                     if stop.interrupts else "")
             self.out(f"returned from {self._name(addr)} after "
-                     f"{_plural(stop.instructions, 'instruction')}, {stop.tstates} T-states")
+                     f"{_plural(stop.instructions, 'instruction')}, {stop.tstates} T-states"
+                     + taken)
             self._show_regs()
         else:
             self._report_stop(stop)
@@ -777,6 +785,9 @@ class Monitor(cmd.Cmd):
         if not done:
             self._report_stop(stop)
             raise MonitorError("the routine did not finish, so it was not timed")
+        if stop.interrupts:
+            tail += (f"; {_plural(stop.interrupts, 'interrupt')} taken during it, "
+                     f"handler included")
         self.out(f"{span}: {stop.tstates} T-states = {microseconds(stop.tstates)} at "
                  f"1.77408 MHz ({_plural(stop.instructions, 'instruction')}{tail})")
 
