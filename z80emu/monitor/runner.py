@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .target import Target
 
-SLICE = 50_000  # T-states run between looks at Ctrl-C and the clock (full speed)
+SLICE = 177_408  # T-states (0.1 emulated s) between looks at Ctrl-C and the clock
 WATCH_KINDS = {"r": "read", "w": "write", "rw": "access", "in": "in", "out": "out",
                "io": "in/out"}
 
