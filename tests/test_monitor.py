@@ -450,3 +450,13 @@ def test_cli_script_exit_status(tmp_path) -> None:
     assert result.exit_code == 1
     assert "bad hex pair 'ZZ'" in result.output
     assert "1 command failed" in result.output
+
+
+@pytest.mark.parametrize("module", ["z80emu.monitor", "z80emu.monitor.values",
+                                    "z80emu.monitor.display", "z80emu.basic_loader"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and not result.failed
