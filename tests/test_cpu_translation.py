@@ -185,3 +185,21 @@ def test_bulk_block_copies_agree_with_single_steps_under_hooks(up: bool) -> None
             while steps.cycles < target:
                 steps.step()
             assert state(blocks) == state(steps), (src, dst, count, budget)
+
+
+def test_hooks_can_be_saved_and_put_back() -> None:
+    cpu = Z80()
+    table = bytes(range(255, -1, -1))
+    seen = []
+    cpu.set_write_hook(0x3C00, lambda a, v: seen.append(a), top=0xC000)
+    cpu.set_read_hook(0x37E0, 0x3FFF, lambda a: 0x11, mapped=(0x3C00, 0x3FFF, table))
+    saved = cpu.hooks()
+    cpu.set_write_hook(0, None)
+    cpu.set_read_hook(0, 0, None)
+    assert cpu.hooks().write_handler is None and cpu.hooks().mapped is None
+    cpu.set_hooks(saved)
+    assert cpu.hooks() == saved
+    cpu.memory[0:7] = code(("LD (nn),A", {"nn": 0xC123}), ("LD A,(nn)", {"nn": 0x3C05}), "HALT")
+    cpu.memory[0x3C05] = 0x01
+    cpu.run(40)
+    assert seen == [0xC123] and cpu.a == 0xFE

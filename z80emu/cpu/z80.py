@@ -22,6 +22,7 @@ and one accepted right after LD A,I or LD A,R leaves P/V reset (NMOS).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from z80emu.cpu import _steps
 from z80emu.cpu.codegen import PLAIN, MemoryLayout, block_source, trace
@@ -35,6 +36,18 @@ _CACHE: dict[tuple, tuple[Callable, int]] = {}
 
 _R8 = ("a", "f", "b", "c", "d", "e", "h", "l", "i", "r")
 _R16 = ("sp", "pc", "ix", "iy", "wz", "af_", "bc_", "de_", "hl_")
+
+
+class Hooks(NamedTuple):
+    """The CPU's memory hooks (see Z80.set_write_hook and Z80.set_read_hook)."""
+
+    write_limit: int
+    write_top: int
+    write_handler: Callable[[int, int], None] | None
+    read_lo: int
+    read_hi: int
+    read_handler: Callable[[int], int] | None
+    mapped: tuple[int, int, bytes] | None
 
 
 def _default_read(port: int) -> int:
@@ -158,6 +171,18 @@ class Z80:
             self.rmap = bytes(mapped[2]) if mapped else None
         self._mapped = mapped[:2] if mapped and handler else None
         self._relayout()
+
+    def hooks(self) -> Hooks:
+        """The memory hooks now in force, to put back later with set_hooks()."""
+        mapped = (*self._mapped, self.rmap) if self._mapped and self.rmap else None
+        return Hooks(self.wlimit, self.wtop, self.whook, self.rlo, self.rhi, self.rhook,
+                     mapped)
+
+    def set_hooks(self, hooks: Hooks) -> None:
+        """Install hooks as hooks() returned them."""
+        self.set_write_hook(hooks.write_limit, hooks.write_handler, top=hooks.write_top)
+        self.set_read_hook(hooks.read_lo, hooks.read_hi, hooks.read_handler,
+                           mapped=hooks.mapped)
 
     def _relayout(self) -> None:
         mapped = self._mapped

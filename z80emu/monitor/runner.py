@@ -270,11 +270,9 @@ class Engine:
     def _install_watches(self) -> Callable[[], None]:
         cpu = self.target.cpu
         mem = cpu.memory
-        wlimit, wtop, whook = cpu.wlimit, getattr(cpu, "wtop", 0x10000), cpu.whook
-        rlo, rhi, rhook = cpu.rlo, cpu.rhi, cpu.rhook
-        # the part of the read-hook range the CPU reads through a table (video RAM)
-        part = getattr(cpu, "_mapped", None)
-        mapped = (part[0], part[1], cpu.rmap) if part and getattr(cpu, "rmap", None) else None
+        saved = cpu.hooks()
+        wlimit, wtop, whook = saved.write_limit, saved.write_top, saved.write_handler
+        rlo, rhi, rhook = saved.read_lo, saved.read_hi, saved.read_handler
         io_read, io_write = cpu.io_read, cpu.io_write
         reads = [w for w in self.watchpoints if w.kind in ("r", "rw")]
         writes = [w for w in self.watchpoints if w.kind in ("w", "rw")]
@@ -317,16 +315,8 @@ class Engine:
             cpu.io_write = port_out
 
         def restore() -> None:
-            if writes:
-                if whook is None:
-                    cpu.set_write_hook(0, None)
-                else:
-                    cpu.set_write_hook(wlimit, whook, top=wtop)
-            if reads:
-                if mapped is not None:
-                    cpu.set_read_hook(rlo, rhi, rhook, mapped=mapped)
-                else:
-                    cpu.set_read_hook(rlo, rhi, rhook)
+            if reads or writes:
+                cpu.set_hooks(saved)
             cpu.io_read, cpu.io_write = io_read, io_write
 
         return restore
