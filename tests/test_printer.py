@@ -189,6 +189,21 @@ def test_png_pages(tmp_path) -> None:
     assert wide.width == round(15.5 * 20)  # widened for a longer line
 
 
+def test_paper_strip_for_a_frontend() -> None:
+    from z80emu.printers.render import paper_strip
+
+    tn = TermiNet300()
+    seen = []
+    tn.listeners.append(lambda printer: seen.append(printer.current_line()))
+    for byte in b"ONE\r\nTWO\r\nTHR":
+        tn.receive(byte)
+    assert seen[-1] == "THR" and tn.current_layers() == ["THR" + " " * 115]
+    image = paper_strip(tn, lines=10, dpi=40)
+    assert image.size == (round(14.875 * 40), round(10 / 6 * 40))
+    dark = [image.getpixel((x, y)) for x in range(image.width) for y in range(image.height)]
+    assert min(sum(p) for p in dark) < 300  # ink on it
+
+
 def _write(path, text: str):
     path.write_bytes(text.encode("latin-1"))
     return path

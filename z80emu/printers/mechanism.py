@@ -134,6 +134,10 @@ class Mechanism:
         return moved
 
     # -- looking at the paper ---------------------------------------------------------
+    def current_layers(self) -> list[str]:
+        """The passes struck on the line on the platen (empty: nothing printed yet)."""
+        return ["".join(layer) for layer in self._layers]
+
     def current_line(self) -> str:
         """The line being printed, as it looks (a later pass shows over an earlier one)."""
         merged = [" "] * self.width

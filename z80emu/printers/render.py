@@ -264,3 +264,43 @@ def render(record_path: str | os.PathLike, out: str | os.PathLike,
     if out.lower().endswith(".png"):
         return render_png(record, out, form, dpi)
     raise ValueError(f"{out}: the output must end in .pdf or .png")
+
+
+def paper_strip(printer, lines: int = 12, dpi: int = 60):
+    """The last ``lines`` lines of ``printer``'s paper (a TermiNet300 or
+    LinePrinter), ending with the line on the platen, as a Pillow image in the
+    same style as the pages: for a frontend that shows the paper growing as the
+    characters arrive (redraw it from the printer's ``listeners``)."""
+    from PIL import Image, ImageDraw
+
+    form = Form(columns=printer.width, form_length=printer.form_length)
+    past = [line.lstrip("\f").split("\r") for line in printer.paper.lines[-(lines - 1):]]
+    rows = past + [printer.current_layers() or [""]]
+    w, h = round(form.paper_width * dpi), round(lines / form.lpi * dpi)
+    image = Image.new("RGB", (w, h), PAPER)
+    draw = ImageDraw.Draw(image)
+    strip = round(TRACTOR * dpi)
+    line_h = dpi / form.lpi
+    top = lines - len(rows)  # blank paper above the first line printed so far
+    first = printer.line_in_form - (len(rows) - 1)  # form line of the top row shown
+    for i in range(lines):
+        form_line = (first + i - top) % form.form_length
+        if form.green_bar and (form_line // form.bar_lines) % 2 == 0:
+            draw.rectangle([strip, round(i * line_h), w - strip,
+                            round((i + 1) * line_h) - 1], fill=GREEN)
+    font = _font(max(6, round(dpi / form.cpi / 0.6)))
+    cell = dpi / form.cpi
+    for i, layers in enumerate(rows):
+        y = (top + i + 0.78) * line_h
+        for layer in layers:
+            for col, ch in enumerate(layer):
+                if ch != " ":
+                    draw.text((form.left * dpi + col * cell, y), ch, fill=INK, font=font,
+                              anchor="ls")
+    r = HOLE_DIAMETER * dpi / 2
+    y = HOLE_PITCH / 2 * dpi - (printer.line_in_form % 3) * line_h
+    while y < h + r:
+        for x in (strip / 2, w - strip / 2):
+            draw.ellipse([x - r, y - r, x + r, y + r], fill=HOLE)
+        y += HOLE_PITCH * dpi
+    return image
