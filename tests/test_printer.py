@@ -201,7 +201,7 @@ def test_paper_strip_for_a_frontend() -> None:
     image = paper_strip(tn, lines=10, dpi=40)
     assert image.size == (round(14.875 * 40), round(10 / 6 * 40))
     dark = [image.getpixel((x, y)) for x in range(image.width) for y in range(image.height)]
-    assert min(sum(p) for p in dark) < 300  # ink on it
+    assert min(sum(p) for p in dark) < 420  # ink on it (darker than the holes)
 
 
 def _write(path, text: str):
