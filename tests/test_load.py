@@ -170,3 +170,26 @@ def test_record_option_writes_what_the_machine_saves(tmp_path) -> None:
     result = run(str(cmd), "--record", str(out), "--seconds", "6")
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == cas
+
+
+def test_start_file_types_run_when_the_rom_has_basic(tmp_path) -> None:
+    """With BASIC set up (simulated: TXTTAB and MEMSIZ as Level II leaves them),
+    a BASIC file is loaded at TXTTAB and RUN is typed; --tape types CLOAD."""
+    from z80emu.loader import start_file
+
+    path = tmp_path / "p.bas"
+    path.write_text("10 PRINT 1\n")
+    for tape, typed in ((False, "RUN"), (True, "CLOAD")):
+        m = booted()
+        m.poke(TXTTAB, bytes([0xE9, 0x42]))
+        m.poke(0x40B1, bytes([0xFF, 0xFF]))
+        queued: list[str] = []
+        m.type = queued.append
+        if tape:
+            (tmp_path / "p.cas").write_bytes(write_basic_cas(tokenize("10 PRINT 1"), "P"))
+            note = start_file(m, str(tmp_path / "p.cas"), tape=True)
+            assert m.tape.loaded and "playing the tape" in note
+        else:
+            note = start_file(m, str(path))
+            assert note.endswith("; RUN") and word(m, VARTAB) == 0x42E9 + 10
+        assert queued == [typed + "\r" + ("RUN\r" if tape else "")]

@@ -203,13 +203,13 @@ def start_file(machine, path: str, tape: bool = False, autorun: bool = True) -> 
         machine.tape.insert(contents.data)
         return prefix + f"{path}: a data tape is in the deck for INPUT #-1"
     if kind == "system":
-        program = load_file(machine, path, start=autorun) if contents is None else \
-            _place(machine, contents.files[0].program, autorun)
+        program = _place(machine, contents.files[0].program, autorun)
         return prefix + _code_note(path, program, autorun)
     program = (read_bas(read_file(path), path) if contents is None
                else contents.files[0].basic)
     loaded = fast_load_basic(machine, program, path)
-    where = (f"{path}: {len(program.lines)} lines of BASIC at "
+    count = len(program.lines)
+    where = (f"{path}: {count} line{'' if count == 1 else 's'} of BASIC at "
              f"{loaded.start:04X}h-{loaded.end - 1:04X}h")
     if not basic:
         return prefix + where + ("; this ROM has no BASIC to RUN it (give --rom with a "
