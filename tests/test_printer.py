@@ -349,8 +349,10 @@ def test_run_command_prints_to_both_printers(tmp_path) -> None:
     assert "TermiNet 300 paper:" in run.stderr and "line printer paper:" in run.stderr
 
 
-def test_run_command_refuses_a_bad_target() -> None:
+def test_run_command_refuses_a_bad_target(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["run", "--frontend", "headless", "--serial",
                                        "terminet:cps=7", "--seconds", "0.1"])
     assert result.exit_code != 0
     assert "10, 15 or 30" in result.output
+    assert list(tmp_path.iterdir()) == []  # no paper record left behind

@@ -112,17 +112,17 @@ def printer_command(ctx: click.Context, target: str | None, out: str | None, cps
     from z80emu.printers.paper import Paper
     from z80emu.printers.terminet import TermiNet300
 
+    settings = dict(cps=int(cps), width=width, form_length=form_length, upper_only=upper,
+                    strict=strict, overflow=overflow, cr_feeds=cr_feeds, answerback=answerback)
+    try:
+        TermiNet300(**settings)  # check the settings before any file is made
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         paper = Paper(out, "fsync" if fsync else "flush")
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write: {exc.strerror}") from None
-    try:
-        printer = TermiNet300(paper, cps=int(cps), width=width, form_length=form_length,
-                              upper_only=upper, strict=strict, overflow=overflow,
-                              cr_feeds=cr_feeds, answerback=answerback)
-    except ValueError as exc:
-        paper.close()
-        raise click.ClickException(str(exc)) from None
+    printer = TermiNet300(paper, **settings)
     extra = " (appending)" if paper.appending else ""
     click.echo(f"z80emu: TermiNet 300 at {cps} char/s; paper: {paper.path}{extra}", err=True)
     try:

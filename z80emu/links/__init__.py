@@ -91,15 +91,14 @@ def open_terminet(spec: str = "") -> Link:
 
     kwargs, out, sync = terminet_options(spec)
     try:
+        TermiNet300(**kwargs)  # check the settings before any file is made
+    except ValueError as exc:
+        raise LinkError(f"terminet: {exc}") from None
+    try:
         paper = Paper(out, sync)
     except OSError as exc:
         raise LinkError(f"{out}: cannot write the paper record: {exc.strerror}") from None
-    try:
-        printer = TermiNet300(paper, **kwargs)
-    except ValueError as exc:
-        paper.close()
-        raise LinkError(f"terminet: {exc}") from None
-    return TermiNetLink(printer)
+    return TermiNetLink(TermiNet300(paper, **kwargs))
 
 
 def open_link(target: str | Link | None, frame: Frame | None = None) -> Link:
