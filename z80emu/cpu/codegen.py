@@ -334,7 +334,8 @@ class _TraceWriter:
         hooked = "rhook(_x)"
         if lay.mlo is not None:
             hooked = f"(rmap[mem[_x]] if {lay.mlo} <= _x <= {lay.mhi} else rhook(_x))"
-        return f"(mem[_x] if (_x := {addr_expr}) < {lay.rlo} or _x > {lay.rhi} else {hooked})"
+        # RAM (above the hooked range on a TRS-80) is tested first: most reads go there
+        return f"(mem[_x] if (_x := {addr_expr}) > {lay.rhi} or _x < {lay.rlo} else {hooked})"
 
     def write(self, indent: str, addr_expr: str, value: str,
               leave: list[str] | None) -> list[str]:
