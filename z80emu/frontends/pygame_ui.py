@@ -289,8 +289,9 @@ class PygameFrontend:
             if self.keyboard == "physical":
                 self._physical(event.key, False)
         elif kind == pg.TEXTINPUT:
-            if self.keyboard == "logical" and not self.help_shown and not (
-                    pg.key.get_mods() & (pg.KMOD_CTRL | pg.KMOD_ALT)):
+            # SDL sends text only for printable characters (not for Ctrl+V), and
+            # AltGr combinations of other layouts ('@' on a German keyboard) count.
+            if self.keyboard == "logical" and not self.help_shown:
                 self.session.type_keys(event.text)
         elif kind in (pg.WINDOWFOCUSLOST,):
             for name in list(self._held):

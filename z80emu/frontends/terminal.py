@@ -409,7 +409,10 @@ def main(machine, speed: float | None = 1.0, *, ascii_only: bool = False,
         raise click.ClickException(
             "the terminal frontend needs a terminal on stdin and stdout; "
             "use --frontend headless for scripts")
-    locale.setlocale(locale.LC_ALL, "")
+    try:
+        locale.setlocale(locale.LC_ALL, "")
+    except locale.Error:                      # a locale named but not installed
+        pass
     os.environ.setdefault("ESCDELAY", "25")   # a lone Esc (BREAK) without a long wait
     ascii_only = ascii_only or not utf8_locale()
     session = Session(machine, speed, sound=bool(sound), state_file=state_file, fps=FPS)
