@@ -49,12 +49,13 @@ def test_state_file_is_documented_zip_json(tmp_path) -> None:
     with zipfile.ZipFile(path) as archive:
         state = json.loads(archive.read("state.json"))
         assert len(archive.read("memory.bin")) == 65536
-    assert state["format"] == FORMAT and state["version"] == 1
+    assert state["format"] == FORMAT and state["version"] == 2
     assert state["machine"] == "trs80-model1"
     assert state["config"]["ram_kb"] == 48
-    assert set(state["devices"]) == {"keyboard", "video", "port_ff", "latch", "ei"}
-    checked, memory = read_state(path)
-    assert checked == state and memory == bytes(m.memory)
+    assert set(state["devices"]) == {"keyboard", "video", "port_ff", "latch", "ei", "rs232",
+                                     "printer_port", "tape", "printers"}
+    checked, memory, members = read_state(path)
+    assert checked == state and memory == bytes(m.memory) and members == {}
 
 
 def check_unchanged(m: TRS80, path, message: str) -> None:

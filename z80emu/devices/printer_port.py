@@ -69,6 +69,15 @@ class ParallelPort:
         if cps:
             self._busy_until = now + round(CLOCK_HZ / cps)
 
+    def get_state(self) -> dict:
+        """The latch and when the printer stops being busy (not the printer:
+        its own ``get_state`` has that)."""
+        return {"data": self.data, "busy_until": self._busy_until}
+
+    def set_state(self, state: dict) -> None:
+        data, busy_until = int(state["data"]) & 0xFF, int(state["busy_until"])
+        self.data, self._busy_until = data, busy_until
+
     def close(self) -> None:
         """Flush and close the printer's paper record."""
         if self.printer is not None:

@@ -461,7 +461,8 @@ class RS232Board:
         self.link.close()
 
     def get_state(self) -> dict:
-        """The registers and the characters in flight (not the link)."""
+        """The registers, switches, the characters in flight and their timing
+        (not the link: what is on the far end belongs to the host)."""
         return {
             "control": self.control, "tx_code": self.tx_code, "rx_code": self.rx_code,
             "status": self.status, "data": self.data, "switches": self.switches,
@@ -469,6 +470,9 @@ class RS232Board:
             "rx": None if self._rx is None else list(self._rx),
             "rx_start": self._rx_start, "rx_end": self._rx_end,
             "rx_queue": [list(x) for x in self._rx_queue], "now": self._now,
+            "tx_frame": [self._tx_frame.baud, self._tx_frame.data_bits,
+                         self._tx_frame.parity, self._tx_frame.stop_bits],
+            "sent": self.sent, "received": self.received,
         }
 
     def set_state(self, state: dict) -> None:
@@ -477,14 +481,21 @@ class RS232Board:
         self.status = int(state["status"]) & 0xF8
         self.data = int(state["data"]) & 0xFF
         self.switches = int(state["switches"]) & 0xFF
-        self._thr, self._tsr = state["thr"], state["tsr"]
+        self._thr, self._tsr = _byte_or_none(state["thr"]), _byte_or_none(state["tsr"])
         self._tx_end = int(state["tx_end"])
-        self._tx_frame = self.frame()
+        baud, data_bits, parity, stop_bits = state["tx_frame"]  # the character shifting out
+        self._tx_frame = Frame(float(baud), int(data_bits), str(parity), float(stop_bits))
+        self.sent, self.received = int(state["sent"]), int(state["received"])
         self._rx = None if state["rx"] is None else tuple(state["rx"])
         self._rx_start, self._rx_end = int(state["rx_start"]), int(state["rx_end"])
         self._rx_bit_ticks = BIT_TICKS[self.rx_code]
         self._rx_queue = deque(tuple(x) for x in state["rx_queue"])
         self._now = int(state["now"])
         self._next_poll = NEVER
+        self._lines_at = -NEVER  # read the far end's lines afresh
         self._apply_control()
         self._schedule()
+
+
+def _byte_or_none(value) -> int | None:
+    return None if value is None else int(value) & 0xFF

@@ -17,6 +17,12 @@ next pulse, and :meth:`TapeDeck.fire` sets the flip-flop when it is due, so
 the CPU is never polled per instruction. Motor and output changes come from
 the port's listener, with their T-state time. Only cassette #1 is emulated.
 
+A recording is written to :attr:`TapeDeck.record_path` at each motor stop;
+:meth:`TapeDeck.close` (called by the machine's ``close``) also writes one
+still in progress when the session ends. Save states keep the deck's place,
+motor, the tape image and the recording in progress
+(:meth:`TapeDeck.get_state`).
+
 >>> from z80emu.devices.cassette import CassettePort
 >>> from z80emu.devices.video import Video
 >>> port = CassettePort(Video(bytearray(65536)))
@@ -32,6 +38,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 
@@ -39,6 +46,8 @@ from z80emu.devices.cassette import LEVEL_HIGH
 from z80emu.formats.cas import LEAD_IN_T, PulseDecoder, pulse_times
 
 NEVER = 1 << 62  # a deadline that never comes
+
+log = logging.getLogger(__name__)
 
 
 class TapeDeck:
@@ -60,6 +69,7 @@ class TapeDeck:
         self._level = 0
         self._decoder = PulseDecoder()
         self._chained: Callable[[int, bool, int], None] | None = None
+        self._flushed: bytes | None = None  # what close() last wrote
         self.attach(port)
 
     # -- wiring -----------------------------------------------------------------------
@@ -175,11 +185,61 @@ class TapeDeck:
         with open(path, "wb") as f:
             f.write(bytes(self.recording))
 
-    def get_state(self) -> dict:
-        return {"index": self._index, "pos": self._pos, "since": self._since}
+    def close(self) -> None:
+        """The end of the session: a recording still in progress (the motor on,
+        a CSAVE unfinished) is written to :attr:`record_path` as it stands, with
+        a warning that it may be incomplete. The deck itself is left as it is,
+        so a state saved afterwards still holds the recording in progress."""
+        if self._since is None or not self.record_path:
+            return
+        decoder = PulseDecoder()
+        decoder.set_state(self._decoder.get_state())
+        decoder.finish()
+        data = decoder.take()
+        content = bytes(self.recording) + data
+        if not data.strip(b"\x00") or content == self._flushed:
+            return
+        self._flushed = content
+        try:
+            with open(self.record_path, "wb") as f:
+                f.write(content)
+        except OSError as exc:
+            log.error("%s: cannot write the recording: %s", self.record_path,
+                      exc.strerror or exc)
+            return
+        log.warning("%s: the cassette motor was still on at the end; what was recorded "
+                    "so far is written, and may be incomplete", self.record_path)
 
-    def set_state(self, state: dict) -> None:
-        self._index = int(state["index"])
-        self._pos = int(state["pos"])
-        self._since = state["since"]
+    # -- save states --------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """The deck's place, motor and recording in progress, ready for JSON. The
+        tape image (:attr:`data`) and what was recorded (:attr:`recording`) are
+        bytes, kept by the caller (z80emu.machines.state stores them as files)."""
+        return {"loaded": self.loaded, "name": self.name, "index": self._index,
+                "pos": self._pos, "since": self._since, "level": self._level,
+                "decoder": self._decoder.get_state()}
+
+    def set_state(self, state: dict, data: bytes | None = None,
+                  recording: bytes = b"") -> None:
+        """Restore :meth:`get_state`'s dict with the tape image ``data`` (needed
+        when a tape was loaded) and ``recording``; a bad field raises ValueError
+        (or KeyError, TypeError) before anything changes."""
+        loaded = bool(state["loaded"])
+        if loaded and data is None:
+            raise ValueError("a tape was in the deck but its image is missing")
+        times = pulse_times(bytes(data))[0] + LEAD_IN_T if loaded else None
+        index, pos = int(state["index"]), int(state["pos"])
+        since = None if state["since"] is None else int(state["since"])
+        if index < 0 or index > (len(times) if loaded else 0):
+            raise ValueError(f"tape position {index} is past the end of the tape")
+        decoder = PulseDecoder()
+        decoder.set_state(state["decoder"])
+        self.data = bytes(data) if loaded else b""
+        self.name = str(state["name"])
+        self._times = times
+        self._index, self._pos, self._since = index, pos, since
+        self._level = int(state["level"])
+        self._decoder = decoder
+        self.recording = bytearray(recording)
+        self._flushed = None
         self._schedule()

@@ -365,6 +365,18 @@ class PulseDecoder:
             self.bits.append(0)
             self._clock = None
 
+    def get_state(self) -> dict:
+        """The bits not yet taken and a clock pulse still waiting (save states)."""
+        return {"bits": "".join(map(str, self.bits)), "clock": self._clock}
+
+    def set_state(self, state: dict) -> None:
+        bits = str(state["bits"])
+        if bits.strip("01"):
+            raise ValueError("the recorded bits must be 0s and 1s")
+        clock = state["clock"]
+        self.bits = [int(bit) for bit in bits]
+        self._clock = None if clock is None else int(clock)
+
     def take(self) -> bytes:
         """The whole bytes decoded so far (a partial last byte is kept back)."""
         whole = len(self.bits) // 8 * 8

@@ -42,7 +42,8 @@ class TRS80:
     (a z80emu.links target such as ``"terminet"`` or ``"socket://host:port"``)
     and ``printer`` what is on the parallel port (True: a line printer keeping
     its paper in memory; a path: its paper record there; None: nothing). Call
-    :meth:`close` at the end to flush the paper and let go of the link."""
+    :meth:`close` at the end to flush the paper and a tape recording and let
+    go of the link."""
 
     def __init__(self, rom: str | os.PathLike | Rom | None = None, ram_kb: int = 48,
                  expansion: bool = True, lowercase: bool = False, serial=None,
@@ -138,7 +139,11 @@ class TRS80:
         self.printer_port.printer = value
 
     def close(self) -> None:
-        """Flush and close the printers' paper records and the serial link."""
+        """The end of the session: flush and close the printers' paper records
+        and the serial link, and write out a tape recording still in progress
+        (the motor on, a CSAVE unfinished) to the deck's ``record_path``, with
+        a warning that it may be incomplete. Calling it again does no harm."""
+        self.tape.close()
         self.printer_port.close()
         self.rs232.close()
 

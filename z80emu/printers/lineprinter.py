@@ -70,3 +70,12 @@ class LinePrinter(Mechanism):
         elif byte == 0x08:
             self.backspace()
         return b""
+
+    def get_state(self) -> dict:
+        return {**super().get_state(), "after_cr": self._after_cr,
+                "paper_out": self.paper_out, "online": self.online, "fault": self.fault}
+
+    def set_state(self, state: dict) -> None:
+        flags = [bool(state[k]) for k in ("after_cr", "paper_out", "online", "fault")]
+        super().set_state(state)
+        self._after_cr, self.paper_out, self.online, self.fault = flags

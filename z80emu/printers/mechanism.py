@@ -179,6 +179,29 @@ class Mechanism:
                 log.warning("%s: cannot render the printout: %s (the record %s is complete)",
                             self.paper.render_to, exc, self.paper.path)
 
+    # -- save states ------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """The mechanical state: the column, the line on the platen (its passes),
+        the place in the form. The paper already printed is not part of it: it
+        is on the record, and a restored printer carries on without reprinting."""
+        return {"kind": type(self).__name__, "column": self.column,
+                "line_in_form": self.line_in_form, "lost_past_edge": self.lost_past_edge,
+                "layers": self.current_layers(),
+                "pending_form_feeds": self.paper.pending_form_feeds}
+
+    def set_state(self, state: dict) -> None:
+        """Restore :meth:`get_state`'s dict (a line from a wider or narrower
+        printer is cut or padded to this one's width). Fields are checked
+        before anything changes (ValueError, KeyError, TypeError)."""
+        layers = [list(str(layer)[:self.width].ljust(self.width)) for layer in state["layers"]]
+        column = min(max(0, int(state["column"])), self.width)
+        line_in_form = int(state["line_in_form"]) % self.form_length
+        lost, form_feeds = int(state["lost_past_edge"]), int(state["pending_form_feeds"])
+        self.column, self.line_in_form, self.lost_past_edge = column, line_in_form, lost
+        self._layers = layers
+        self.paper.pending_form_feeds = max(0, form_feeds)
+        self._changed()
+
     def _changed(self) -> None:
         for listener in self.listeners:
             listener(self)

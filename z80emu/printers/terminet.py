@@ -229,6 +229,27 @@ class TermiNet300(Mechanism):
                             "the manual asks for %d ms", (t - last) * 1000, SHUT_DOWN * 1000)
             self.motor_on = False
 
+    # -- save states --------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """The mechanism (see Mechanism.get_state), the motor, an ESC waiting for
+        its letter and the timing the strict mode checks (emulated seconds)."""
+        return {**super().get_state(), "motor_on": self.motor_on, "esc": self._esc,
+                "last_print": self._last_print, "lf_run": self._lf_run,
+                "print_ok": _finite(self._print_ok), "lf_ok": _finite(self._lf_ok),
+                "reason": _listed(self._reason), "lf_reason": _listed(self._lf_reason),
+                "garbled": self.garbled}
+
+    def set_state(self, state: dict) -> None:
+        last = state["last_print"]
+        timing = (None if last is None else float(last), int(state["lf_run"]),
+                  _time(state["print_ok"]), _time(state["lf_ok"]),
+                  _reason(state["reason"]), _reason(state["lf_reason"]))
+        motor_on, esc, garbled = bool(state["motor_on"]), bool(state["esc"]), int(state["garbled"])
+        super().set_state(state)
+        (self._last_print, self._lf_run, self._print_ok, self._lf_ok,
+         self._reason, self._lf_reason) = timing
+        self.motor_on, self._esc, self.garbled = motor_on, esc, garbled
+
     # -- strict mode --------------------------------------------------------------------
     _reason: tuple | None = None  # why printing must wait
     _lf_reason: tuple | None = None  # why paper motion must wait
@@ -256,3 +277,22 @@ class TermiNet300(Mechanism):
         if count == WARN_LIMIT:
             log.warning("TermiNet (strict): further dropped characters are counted, "
                         "not shown")
+
+
+def _finite(t: float) -> float | None:
+    return None if math.isinf(t) else t
+
+
+def _time(t) -> float:
+    return -math.inf if t is None else float(t)
+
+
+def _listed(reason: tuple | None) -> list | None:
+    return None if reason is None else list(reason)
+
+
+def _reason(reason) -> tuple | None:
+    if reason is None:
+        return None
+    event, since, need, fills, code = reason
+    return (str(event), float(since), float(need), int(fills), str(code))
