@@ -194,7 +194,8 @@ class TapeDeck:
             return
         decoder = PulseDecoder()
         decoder.set_state(self._decoder.get_state())
-        decoder.finish()
+        # Only whole bytes of settled bits: a clock pulse still waiting for its
+        # data pulse may yet turn out a 1, so it is not guessed at here.
         data = decoder.take()
         content = bytes(self.recording) + data
         if not data.strip(b"\x00") or content == self._flushed:
