@@ -203,3 +203,20 @@ def test_hooks_can_be_saved_and_put_back() -> None:
     cpu.memory[0x3C05] = 0x01
     cpu.run(40)
     assert seen == [0xC123] and cpu.a == 0xFE
+
+
+def test_code_rewritten_on_every_pass_falls_back_to_single_steps() -> None:
+    # Each pass stores the counter into the immediate of its own first instruction:
+    # after a few dozen retranslations the loop is stepped, with the same result.
+    prog = code(("LD A,n", {"n": 0}), "INC A", ("LD (nn),A", {"nn": 0x101}),
+                ("CP n", {"n": 200}), ("JR NZ,e", {"e": -10}), "HALT")
+    blocks, steps = twin(bytes(0x10000), 5)
+    for cpu in (blocks, steps):
+        cpu.memory[0x100:0x100 + len(prog)] = prog
+        cpu.pc = 0x100
+    blocks.run(20_000)
+    while steps.cycles < blocks.cycles:
+        steps.step()
+    assert blocks.halted and blocks.a == 200
+    assert state(blocks) == state(steps)
+    assert blocks._btmax[0x100] > 1 << 40      # that loop is now single-stepped

@@ -1,9 +1,9 @@
 """The Z80 CPU: registers, the run loop, interrupts and state.
 
 Behaviour comes from the instruction table: `step()` runs the generated
-one-instruction handlers in `_steps.py`, and `run()` translates each straight
-run of code it meets into one Python function (`codegen.block_source`) and
-calls that, keeping registers in locals across the run.  Both paths execute the
+one-instruction handlers in `_steps.py`, and `run()` translates each trace of
+code it meets into one Python function (`codegen.trace`, `codegen.block_source`)
+and calls that, keeping registers in locals across the trace.  Both paths execute the
 same templates, so they agree to the T-state; `run()` single-steps whenever a
 block could overrun the T-state budget, so interrupts are taken at exactly the
 instruction boundary single-stepping would give.
@@ -30,8 +30,11 @@ from z80emu.cpu.tables import TABLES
 
 MAX_BLOCK = 48        # instructions translated into one function at most
 NO_HOOK = 0x10000     # a read-hook bound no address reaches
+MAX_CACHE = 20_000    # translations kept for reuse (the oldest go first)
+RETRANSLATE_LIMIT = 32  # code rewritten this often is single-stepped instead
+STEP_ONLY = 1 << 62   # a "longest pass" no budget admits: the run loop steps there
 
-# Translated blocks, shared by every CPU: (address, code bytes, hook layout) -> (fn, tmax)
+# Translations shared by every CPU: (address, code bytes, memory layout) -> (fn, tmax)
 _CACHE: dict[tuple, tuple[Callable, int]] = {}
 
 _R8 = ("a", "f", "b", "c", "d", "e", "h", "l", "i", "r")
@@ -68,7 +71,7 @@ class Z80:
         "io_read", "io_write", "whook", "wlimit", "wtop", "rhook", "rlo", "rhi", "rmap",
         "codemap", "_layout", "_mapped",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
-        "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched",
+        "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched", "_retrans",
     )
 
     def __init__(self, memory: bytearray | None = None,
@@ -90,8 +93,9 @@ class Z80:
         self._blocks: list = [None] * 0x10000
         self._btmax = [0] * 0x10000
         self._bepoch = [0] * 0x10000
-        self._bcode: dict[int, bytes] = {}
-        self._covers: dict[int, list[int]] = {}
+        self._bcode: dict[int, list[tuple[int, bytes]]] = {}   # start -> code segments
+        self._covers: dict[int, list[int]] = {}                # code byte -> starts
+        self._retrans: dict[int, int] = {}                     # start -> translations
         self._epoch = 1            # blocks whose epoch differs are rechecked before use
         self._touched = False
         self.cycles = 0
@@ -370,6 +374,11 @@ class Z80:
         self._bepoch[pc] = epoch
 
     def _translate(self, pc: int) -> None:
+        count = self._retrans[pc] = self._retrans.get(pc, 0) + 1
+        if count > RETRANSLATE_LIMIT:
+            # Code that keeps rewriting itself costs more to translate than to step.
+            self._blocks[pc], self._btmax[pc], self._bcode[pc] = None, STEP_ONLY, []
+            return
         instrs = trace(self._fetch, pc, MAX_BLOCK)
         segments: list[tuple[int, bytes]] = []
         for addr, _, data, _ in instrs:
@@ -384,6 +393,8 @@ class Z80:
             namespace = dict(TABLES)
             exec(compile(src, f"<z80 block {pc:04X}>", "exec"), namespace)  # noqa: S102
             entry = _CACHE[key] = (namespace["block"], tmax)
+            if len(_CACHE) > MAX_CACHE:
+                del _CACHE[next(iter(_CACHE))]
         self._blocks[pc], self._btmax[pc] = entry
         self._bcode[pc] = segments
         codemap, covers = self.codemap, self._covers
@@ -422,6 +433,7 @@ class Z80:
         """Memory changed outside the CPU (a loader, a poke, a debugger): the next
         run() checks each translated block against memory before using it."""
         self._touched = True
+        self._retrans.clear()
 
     def _flush(self) -> None:
         """Forget every translation (the hooks they were made for have changed)."""
@@ -429,6 +441,7 @@ class Z80:
             self._drop(pc)
         self.codemap[:] = bytes(0x10000)
         self._covers.clear()
+        self._retrans.clear()
 
     # -- state ---------------------------------------------------------------------------
 
