@@ -10,7 +10,10 @@ Workloads: ``idle`` (the ROM waiting at READY, scanning the keyboard),
 ``print`` and ``compute`` (the machine benchmarks' Z80 programs in
 z80emu/machines/benchmark.py: a scroll every 64 characters, and a busy loop
 with a counter on the screen) and ``sound`` (a square wave on port FFh played
-through the mixer). ``--frontend pygame`` adds the window (SDL's dummy video
+through the mixer), and ``terminet`` (a Z80 loop printing a listing line after
+line on the TermiNet 300 through the RS-232-C board at 30 characters a second;
+with ``--frontend pygame`` the window shows the paper strip growing).
+``--frontend pygame`` adds the window (SDL's dummy video
 and audio drivers unless a display is wanted with ``--show``), drawing
 changed cells each frame; ``--frontend none`` is the pacing loop alone.
 
@@ -36,18 +39,51 @@ SQUARE_WAVE = bytes.fromhex("F3" "3E01" "D3FF" "063C" "10FE" "3E02" "D3FF" "063C
                             "C30150")
 SQUARE_ORIGIN = 0x5000
 
-NAMES = ("idle", "print", "compute", "sound")
+NAMES = ("idle", "print", "compute", "sound", "terminet")
+
+# Print a line on the TermiNet through the UART forever: CR, LF and 6 fill NULs after it.
+TERMINET_LOOP = """
+        ORG     5000H
+START:  DI
+        OUT     (0E8H),A
+        LD      A,55H
+        OUT     (0E9H),A
+        LD      A,6CH
+        OUT     (0EAH),A
+AGAIN:  LD      HL,TEXT
+NEXT:   LD      A,(HL)
+        INC     HL
+        CP      0FFH
+        JR      Z,AGAIN
+WAIT:   LD      B,A
+        IN      A,(0EAH)
+        BIT     6,A
+        LD      A,B
+        JR      Z,WAIT
+        OUT     (0EBH),A
+        JR      NEXT
+TEXT:   DB      '10 FOR I=1 TO 100: PRINT "THE QUICK BROWN FOX", I: NEXT I'
+        DB      13,10,0,0,0,0,0,0,0FFH
+        END     START
+"""
 
 
 def make_machine(workload: str):
     from z80emu.machines.trs80 import TRS80
 
-    m = TRS80()
+    m = TRS80(serial="terminet" if workload == "terminet" else None)
     m.wait_for("READY", timeout=5.0)
     if workload in WORKLOADS:
         m.poke(0x3E00, b"0000")
         m.poke(PROGRAM_ORIGIN, b"".join(bytes.fromhex(h) for h, _ in WORKLOADS[workload]))
         m.cpu.pc = PROGRAM_ORIGIN
+    elif workload == "terminet":
+        from z80emu.asm import assemble
+
+        result = assemble(TERMINET_LOOP)
+        for segment in result.segments:
+            m.poke(segment.address, segment.data)
+        m.cpu.pc = result.entry
     elif workload == "sound":
         m.poke(SQUARE_ORIGIN, SQUARE_WAVE)
         m.cpu.pc = SQUARE_ORIGIN

@@ -84,6 +84,9 @@ def frontend_options(command: Callable) -> Callable:
                      default="logical", show_default=True,
                      help="pygame: logical types the characters of your keyboard; "
                           "physical maps keys by position (for games that hold keys)."),
+        click.option("--paper/--no-paper", default=None,
+                     help="pygame: show the printer's paper strip below the screen "
+                          "(default: once something prints; F7 toggles it)."),
         click.option("--ascii", "ascii_only", is_flag=True,
                      help="terminal: plain characters for block graphics "
                           "(automatic when the locale is not UTF-8)."),

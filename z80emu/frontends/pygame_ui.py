@@ -8,6 +8,17 @@ picture kept per character code, built the first time from the dots the
 machine renders (so the window shows exactly what ``machine.screen`` holds),
 and only their rectangles are sent to the display.
 
+When a printer (the TermiNet on the RS-232-C board, ``machine.terminet``, or
+the line printer on the parallel port, ``machine.printer``) has printed
+something, a paper strip below the screen shows the last lines of its paper,
+the line on the platen growing as the characters arrive. The window grows to
+hold it; when the display has no room for at least four lines below the
+screen, the strip overlays the top of the screen instead. It is drawn from
+the printer's state by :class:`z80emu.printers.render.PaperStrip`, only when
+the printer's ``listeners`` said the paper changed, and only the part that
+changed. F7 shows and hides it; ``paper=`` (``--paper/--no-paper``) chooses
+from the start.
+
 Keyboard: in logical mode (the default) the characters you type are typed on
 the Model I through its typing queue, so any host layout works; in physical
 mode keys act on the matrix by position, held as long as you hold them, which
@@ -41,6 +52,22 @@ COLUMNS = 64
 PHOSPHOR_RGB = {"white": (230, 236, 255), "green": (64, 255, 96), "amber": (255, 176, 32)}
 BACKGROUND = (0, 0, 0)
 SCANLINE_LEVEL = 0.4              # brightness of the last pixel row of each scan line
+STRIP_LINES = 12                  # paper lines the strip shows (2 inches)
+STRIP_MIN_LINES = 4               # fewer fit below the screen: the strip overlays it
+STRIP_DPI_PER_SCALE = 24          # the strip's dots per inch at each screen scale
+
+
+def strip_dpi(paper_width: float, scale: int, width: int) -> int:
+    """Dots per inch for a paper strip ``paper_width`` inches wide under a
+    screen scaled ``scale`` times, ``width`` pixels wide: 24 per scale, less if
+    the paper would be wider than the screen; a multiple of 6, so that a line
+    (1/6 inch) is a whole number of pixels and the strip can scroll.
+
+    >>> strip_dpi(14.875, 3, 1152), strip_dpi(14.875, 2, 768), strip_dpi(9.5, 1, 384)
+    (72, 48, 24)
+    """
+    dpi = min(STRIP_DPI_PER_SCALE * scale, int(width / paper_width))
+    return max(6, dpi - dpi % 6)
 
 
 def default_scale(desktop: tuple[int, int] | None) -> int:
@@ -74,7 +101,8 @@ class PygameFrontend:
 
     def __init__(self, session: Session, *, scale: int | None = None,
                  fullscreen: bool = False, phosphor: str = "white",
-                 scanlines: bool = False, keyboard: str = "logical") -> None:
+                 scanlines: bool = False, keyboard: str = "logical",
+                 paper: bool | None = None) -> None:
         if phosphor not in PHOSPHOR_RGB:
             raise ValueError(f"phosphor must be one of {', '.join(PHOSPHOR_RGB)}")
         if keyboard not in ("logical", "physical"):
@@ -102,6 +130,19 @@ class PygameFrontend:
         self._title_at = 0.0
         self._window_scale = self.scale
         self.last_rects: list = []    # the rectangles the last draw() updated
+        # The paper strip. paper: True shows it from the start, False hides it
+        # (F7 still shows it), None shows it once something prints.
+        self.paper = paper
+        self.paper_shown = paper is True
+        self._paper_auto = paper is None   # still waiting for the first print
+        self._paper_changed = False        # a printer's listener fired since the last draw
+        self._paper_latest = None          # the printer that printed last
+        self._watched: list = []           # printers our listener is attached to
+        self.strip = None                  # PaperStrip of the printer shown, or None
+        self._strip_surface = None
+        self.strip_rect = None             # where the strip is in the window
+        self.strip_overlay = False         # True: over the screen (no room below)
+        self.strip_draws = 0               # times strip pixels were sent to the window
 
     # -- opening and closing ------------------------------------------------------------
     def open(self) -> None:
@@ -122,6 +163,12 @@ class PygameFrontend:
             pygame.display, "get_desktop_sizes") else []
         self.desktop = sizes[0] if sizes else None
         self._window_scale = self.asked_scale or default_scale(self.desktop)
+        self._watch_printers()
+        printed = [p for p in self._printers() if p.paper.lines or p.line_has_print]
+        if printed:
+            self._paper_latest = printed[0]
+            if self._paper_auto:
+                self.paper_shown, self._paper_auto = True, False
         self._set_mode()
         pygame.key.set_repeat(400, 40)
         pygame.key.start_text_input()
@@ -131,18 +178,27 @@ class PygameFrontend:
 
     def _set_mode(self) -> None:
         pg = self.pg
+        printer = self._strip_printer()
         if self.fullscreen:
             if self.desktop:
                 w, h = self.desktop
             else:
                 w, h = WIDTH * self._window_scale, HEIGHT * self._window_scale
             self.scale = max(1, min(w // WIDTH, h // HEIGHT))
+            sw, sh = WIDTH * self.scale, HEIGHT * self.scale
+            lines, below = self._strip_layout(printer, h - sh)
+            strip_h = lines * self._line_h if below else 0
+            self.origin = ((w - sw) // 2, (h - sh - strip_h) // 2)
             self.display = pg.display.set_mode((w, h), pg.FULLSCREEN)
-            self.origin = ((w - WIDTH * self.scale) // 2, (h - HEIGHT * self.scale) // 2)
         else:
             self.scale = self._window_scale
-            self.display = pg.display.set_mode((WIDTH * self.scale, HEIGHT * self.scale))
+            sw, sh = WIDTH * self.scale, HEIGHT * self.scale
+            room = (int(self.desktop[1] * 0.9) - sh) if self.desktop else 1 << 30
+            lines, below = self._strip_layout(printer, room)
+            w, h = sw, sh + (lines * self._line_h if below else 0)
             self.origin = (0, 0)
+            self.display = pg.display.set_mode((w, h))
+        self._make_strip(printer, lines, below)
         self._glyphs.clear()
         self.display.fill(BACKGROUND)
         self._shown = None
@@ -150,6 +206,7 @@ class PygameFrontend:
 
     def close(self) -> None:
         """Close the window and end the session (sound off, files flushed)."""
+        self._unwatch_printers()
         self.session.close()
         if self.pg is not None:
             self.pg.display.quit()
@@ -159,6 +216,9 @@ class PygameFrontend:
     def draw(self, full: bool = False) -> list:
         """Draw the cells that changed (all with ``full``); returns their rectangles."""
         pg = self.pg
+        if self._paper_poll():
+            self._set_mode()                    # the strip appears, goes or changes printer
+            return self.last_rects
         machine = self.machine
         dots = machine.screen                   # brought up to date by the machine
         video = machine.video
@@ -169,9 +229,11 @@ class PygameFrontend:
             self._glyphs.clear()
             full = True
         if full or self._shown is None or wide != self._shown_wide:
+            full_screen = True
             changed = np.arange(len(codes))
             self.display.fill(BACKGROUND)
         else:
+            full_screen = False
             changed = np.flatnonzero(codes != self._shown)
         if wide:
             changed = changed[(changed & 1) == 0]   # 32 columns: even addresses shown
@@ -194,6 +256,7 @@ class PygameFrontend:
                 glyph = pg.surfarray.make_surface(pixels.transpose(1, 0, 2)).convert()
                 self._glyphs[(code, wide)] = glyph
             rects.append(blit(glyph, (ox + x * s, oy + y * s)))
+        rects += self._draw_strip(full_screen, rects)
         if self.help_shown:
             if rects or full:
                 self._draw_help()
@@ -204,6 +267,137 @@ class PygameFrontend:
             pg.display.update(rects)
         self.last_rects = rects
         return rects
+
+    # -- the paper strip ----------------------------------------------------------------
+    def _printers(self) -> list:
+        """The machine's printers that can be watched: the TermiNet, the line printer."""
+        found = []
+        for printer in (getattr(self.machine, "terminet", None),
+                        getattr(self.machine, "printer", None)):
+            if printer is not None and hasattr(printer, "listeners") and hasattr(
+                    printer, "paper") and not any(printer is p for p in found):
+                found.append(printer)
+        return found
+
+    def _watch_printers(self) -> None:
+        """Listen to the machine's printers (again, if one was plugged in or out)."""
+        printers = self._printers()
+        if len(printers) == len(self._watched) and all(
+                a is b for a, b in zip(printers, self._watched)):
+            return
+        self._unwatch_printers()
+        for printer in printers:
+            printer.listeners.append(self._printed)
+        self._watched = printers
+        if self._paper_latest is not None and not any(
+                self._paper_latest is p for p in printers):
+            self._paper_latest = None
+
+    def _unwatch_printers(self) -> None:
+        for printer in self._watched:
+            if self._printed in printer.listeners:
+                printer.listeners.remove(self._printed)
+        self._watched = []
+
+    def _printed(self, printer) -> None:
+        """A printer's listener (called inside machine.run): only notes the change."""
+        self._paper_changed = True
+        self._paper_latest = printer
+
+    def _strip_printer(self):
+        """The printer whose paper the strip shows, or None (strip hidden)."""
+        if not self.paper_shown:
+            return None
+        printers = self._watched
+        if self._paper_latest is not None:
+            return self._paper_latest
+        return printers[0] if printers else None
+
+    def _paper_poll(self) -> bool:
+        """Take note of printing since the last frame; True when the layout must change."""
+        self._watch_printers()
+        if self._paper_changed and self._paper_auto:
+            self.paper_shown, self._paper_auto = True, False
+        printer = self._strip_printer()
+        shown = self.strip.printer if self.strip is not None else None
+        return printer is not shown
+
+    def _strip_layout(self, printer, room: int) -> tuple[int, bool]:
+        """(lines, below the screen?) for the strip of ``printer`` given ``room``
+        pixels under the screen; sets the strip's dots per inch."""
+        if printer is None:
+            self._strip_dpi, self._line_h = 0, 0
+            return 0, True
+        from z80emu.printers.render import Form
+
+        form = Form(columns=printer.width, form_length=printer.form_length)
+        self._strip_dpi = strip_dpi(form.paper_width, self.scale, WIDTH * self.scale)
+        self._line_h = self._strip_dpi // 6
+        lines = min(STRIP_LINES, room // self._line_h)
+        if lines >= STRIP_MIN_LINES:
+            return lines, True
+        return min(STRIP_LINES, HEIGHT * self.scale // 2 // self._line_h), False
+
+    def _make_strip(self, printer, lines: int, below: bool) -> None:
+        if printer is None or lines < 1:
+            self.strip = self._strip_surface = self.strip_rect = None
+            self.strip_overlay = False
+            return
+        from z80emu.printers.render import PaperStrip
+
+        self.strip = PaperStrip(printer, lines, self._strip_dpi)
+        image = self.strip.image
+        self._strip_surface = self.pg.image.frombytes(image.tobytes(), image.size, "RGB")
+        w, h = image.size
+        ox, oy = self.origin
+        x = ox + (WIDTH * self.scale - w) // 2
+        y = oy + HEIGHT * self.scale if below else oy
+        self.strip_rect = self.pg.Rect(x, y, w, h)
+        self.strip_overlay = not below
+
+    def _draw_strip(self, full: bool, screen_rects: list) -> list:
+        """Bring the strip up to date and put what changed in the window; the
+        rectangles updated (none when the paper has not changed)."""
+        strip = self.strip
+        if strip is None:
+            return []
+        pg = self.pg
+        changed, self._paper_changed = self._paper_changed, False
+        box = strip.update() if changed or full else None
+        if box is not None:
+            left, top, right, bottom = box
+            part = strip.image.crop(box)
+            self._strip_surface.blit(pg.image.frombytes(part.tobytes(), part.size, "RGB"),
+                                     (left, top))
+        covered = self.strip_overlay and any(
+            self.strip_rect.colliderect(r) for r in screen_rects)
+        if full or covered:
+            self.strip_draws += 1
+            return [self.display.blit(self._strip_surface, self.strip_rect)]
+        if box is None:
+            return []
+        self.strip_draws += 1
+        area = pg.Rect(left, top, right - left, bottom - top)
+        return [self.display.blit(self._strip_surface,
+                                  (self.strip_rect.x + left, self.strip_rect.y + top), area)]
+
+    def toggle_paper(self) -> None:
+        """F7: show or hide the paper strip."""
+        self._watch_printers()
+        if not self._watched:
+            self.notify("no printer is attached (--printer, --serial terminet)")
+            return
+        self.paper_shown = not self.paper_shown
+        self._paper_auto = False
+        self._set_mode()
+        self.notify("paper strip shown" if self.paper_shown else "paper strip hidden")
+
+    def strip_pixels(self) -> np.ndarray | None:
+        """The paper strip as shown in the window, RGB (rows, columns, 3); None if hidden."""
+        if self.strip_rect is None:
+            return None
+        return self.pg.surfarray.array3d(
+            self.display.subsurface(self.strip_rect)).transpose(1, 0, 2)
 
     def help_rows(self) -> list[tuple[str, str]]:
         """The help overlay's lines: (key, what it does)."""
@@ -320,6 +514,8 @@ class PygameFrontend:
             session.power_cycle() if shift else session.reset()
         elif key == pg.K_F6:
             session.power_cycle()
+        elif key == pg.K_F7:
+            self.toggle_paper()
         elif key == pg.K_F8:
             self.monitor()
         elif key == pg.K_F9:
@@ -459,12 +655,13 @@ def _main_thread() -> bool:
 def main(machine, speed: float | None = 1.0, *, scale: int | None = None,
          fullscreen: bool = False, phosphor: str = "white", scanlines: bool = False,
          keyboard: str = "logical", sound: bool | None = None,
-         state_file: str = "z80emu.state", **_other) -> None:
+         state_file: str = "z80emu.state", paper: bool | None = None, **_other) -> None:
     """Run ``machine`` in a pygame window at ``speed`` (1 = a real Model I, None = max)."""
     session = Session(machine, speed, sound=True if sound is None else sound,
                       state_file=state_file)
     frontend = PygameFrontend(session, scale=scale, fullscreen=fullscreen,
-                              phosphor=phosphor, scanlines=scanlines, keyboard=keyboard)
+                              phosphor=phosphor, scanlines=scanlines, keyboard=keyboard,
+                              paper=paper)
     try:
         frontend.run()
     except ImportError as exc:

@@ -34,6 +34,7 @@ HOTKEYS: tuple[tuple[str, str, str], ...] = (
     ("break into the monitor", "F8", "F8 or Ctrl+G"),
     ("turbo on/off", "F9", "F9 or Ctrl+T"),
     ("full screen on/off", "F11", "-"),
+    ("paper strip on/off (the printer's last lines)", "F7", "-"),
     ("screenshot (PNG)", "F12", "F12 or Ctrl+P"),
     ("paste the clipboard", "Ctrl+V", "your terminal's paste"),
     ("copy the screen text", "Ctrl+C", "your terminal's selection"),
