@@ -35,3 +35,32 @@ def conformance_dir(name: str) -> Path:
 def shared() -> Path:
     """The shared folder (see ``shared_dir``)."""
     return shared_dir()
+
+
+@pytest.fixture
+def pygame_window(monkeypatch, tmp_path):
+    """`pygame_window(machine=None, sound=False, **options)` opens a PygameFrontend on
+    SDL's dummy drivers (a booted TRS80 unless a machine is given); every window
+    it opened is closed after the test."""
+    from z80emu.frontends.pygame_ui import PygameFrontend
+    from z80emu.frontends.session import Session
+    from z80emu.machines.trs80 import TRS80
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    monkeypatch.chdir(tmp_path)
+    opened = []
+
+    def make_frontend(machine=None, sound=False, **options) -> PygameFrontend:
+        if machine is None:
+            machine = TRS80()
+            machine.wait_for("READY", timeout=2.0)
+        session = Session(machine, 1.0, sound=sound, state_file=tmp_path / "m.state")
+        frontend = PygameFrontend(session, **options)
+        frontend.open()
+        opened.append(frontend)
+        return frontend
+
+    yield make_frontend
+    for frontend in opened:
+        frontend.close()

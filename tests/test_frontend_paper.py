@@ -13,32 +13,9 @@ pygame = pytest.importorskip("pygame", reason="pygame-ce is not installed")
 
 from tests.printhelp import load, table_program  # noqa: E402
 from z80emu.frontends.pygame_ui import PygameFrontend  # noqa: E402
-from z80emu.frontends.session import Session  # noqa: E402
 from z80emu.machines.trs80 import TRS80  # noqa: E402
 from z80emu.printers import LinePrinter, TermiNet300  # noqa: E402
 from z80emu.printers.render import INK, PaperStrip, paper_strip  # noqa: E402
-
-
-@pytest.fixture
-def make(monkeypatch, tmp_path):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    monkeypatch.chdir(tmp_path)
-    opened = []
-
-    def make_frontend(machine=None, **options) -> PygameFrontend:
-        if machine is None:
-            machine = TRS80()
-            machine.wait_for("READY", timeout=2.0)
-        session = Session(machine, 1.0, sound=False, state_file=tmp_path / "m.state")
-        frontend = PygameFrontend(session, **options)
-        frontend.open()
-        opened.append(frontend)
-        return frontend
-
-    yield make_frontend
-    for frontend in opened:
-        frontend.close()
 
 
 def inked(pixels: np.ndarray) -> int:
@@ -52,8 +29,8 @@ def key(f: PygameFrontend, k: int) -> None:
         f.handle(event)
 
 
-def test_strip_appears_when_the_line_printer_prints_and_grows_by_characters(make) -> None:
-    f = make(scale=2)
+def test_strip_appears_when_the_line_printer_prints_and_grows_by_characters(pygame_window) -> None:
+    f = pygame_window(scale=2)
     lp = f.machine.printer
     f.draw()
     assert f.strip is None and f.display.get_size() == (768, 384)   # nothing printed yet
@@ -83,10 +60,10 @@ def test_strip_appears_when_the_line_printer_prints_and_grows_by_characters(make
     assert f.window_pixels().shape == (384, 768, 3)
 
 
-def test_terminet_types_into_the_strip_at_30_cps(make) -> None:
+def test_terminet_types_into_the_strip_at_30_cps(pygame_window) -> None:
     m = TRS80(serial="terminet")
     m.wait_for("READY", timeout=2.0)
-    f = make(m, scale=2)
+    f = pygame_window(m, scale=2)
     load(m, table_program(b"HELLO, TERMINET 300 AT 30 CPS\r\n"))
     m.run(seconds=0.02)
     f.draw()
@@ -105,8 +82,8 @@ def test_terminet_types_into_the_strip_at_30_cps(make) -> None:
     assert f.strip_rect.size == (714, 96) and f.display.get_size() == (768, 480)
 
 
-def test_no_paper_and_the_f7_toggle(make) -> None:
-    f = make(scale=2, paper=False)
+def test_no_paper_and_the_f7_toggle(pygame_window) -> None:
+    f = pygame_window(scale=2, paper=False)
     f.machine.printer.receive(ord("X"))
     f.draw()
     assert f.strip is None and f.display.get_size() == (768, 384)
@@ -118,10 +95,10 @@ def test_no_paper_and_the_f7_toggle(make) -> None:
     assert ("F7", "paper strip on/off (the printer's last lines)") in f.help_rows()
 
 
-def test_paper_shown_from_the_start_and_hidden_in_auto_stays_hidden(make) -> None:
-    f = make(scale=2, paper=True)
+def test_paper_shown_from_the_start_and_hidden_in_auto_stays_hidden(pygame_window) -> None:
+    f = pygame_window(scale=2, paper=True)
     assert f.strip is not None and inked(f.strip_pixels()) == 0   # blank paper
-    g = make(scale=2)
+    g = pygame_window(scale=2)
     g.machine.printer.receive(ord("X"))
     g.draw()
     key(g, pygame.K_F7)                              # hidden by the user...
@@ -130,12 +107,12 @@ def test_paper_shown_from_the_start_and_hidden_in_auto_stays_hidden(make) -> Non
     assert g.strip is None                           # ...stays hidden
 
 
-def test_fewer_lines_below_or_an_overlay_when_the_display_is_small(make) -> None:
-    f = make(scale=3)               # 576 + 12 lines of 12 does not fit 90% of 768: 9 lines
+def test_fewer_lines_below_or_an_overlay_when_the_display_is_small(pygame_window) -> None:
+    f = pygame_window(scale=3)               # 576 + 12 lines of 12 does not fit 90% of 768: 9 lines
     f.machine.printer.receive(ord("X"))
     f.draw()
     assert f.display.get_size() == (1152, 576 + 9 * 12) and not f.strip_overlay
-    g = make(scale=4)               # 768 high: no room, the strip overlays the screen's top
+    g = pygame_window(scale=4)       # 768 high: no room, the strip overlays the screen's top
     g.machine.printer.receive(ord("X"))
     g.draw()
     assert g.display.get_size() == (384 * 4, 192 * 4) and g.strip_overlay
@@ -146,8 +123,8 @@ def test_fewer_lines_below_or_an_overlay_when_the_display_is_small(make) -> None
     assert np.array_equal(g.strip_pixels(), strip)   # the strip stays on top
 
 
-def test_machine_listeners_are_removed_when_the_window_closes(make) -> None:
-    f = make(scale=2)
+def test_machine_listeners_are_removed_when_the_window_closes(pygame_window) -> None:
+    f = pygame_window(scale=2)
     lp = f.machine.printer
     assert len(lp.listeners) == 1
     f.close()

@@ -17,30 +17,7 @@ from z80emu.frontends.pygame_ui import (  # noqa: E402
     PygameFrontend,
     default_scale,
 )
-from z80emu.frontends.session import Session  # noqa: E402
 from z80emu.machines.trs80 import TRS80  # noqa: E402
-
-
-@pytest.fixture
-def make(monkeypatch, tmp_path):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    monkeypatch.chdir(tmp_path)
-    opened = []
-
-    def make_frontend(machine=None, sound=False, **options) -> PygameFrontend:
-        if machine is None:
-            machine = TRS80()
-            machine.wait_for("READY", timeout=2.0)
-        session = Session(machine, 1.0, sound=sound, state_file=tmp_path / "m.state")
-        frontend = PygameFrontend(session, **options)
-        frontend.open()
-        opened.append(frontend)
-        return frontend
-
-    yield make_frontend
-    for frontend in opened:
-        frontend.close()
 
 
 def expected_pixels(machine: TRS80, scale: int, colour, scanlines: bool = False) -> np.ndarray:
@@ -72,8 +49,8 @@ def known_screen(machine: TRS80) -> None:
 
 @pytest.mark.parametrize("scale, phosphor, scanlines", [
     (2, "green", False), (3, "white", True), (1, "amber", False), (4, "amber", True)])
-def test_window_shows_the_screen_dot_for_dot(make, scale, phosphor, scanlines) -> None:
-    f = make(scale=scale, phosphor=phosphor, scanlines=scanlines)
+def test_window_shows_the_screen_dot_for_dot(pygame_window, scale, phosphor, scanlines) -> None:
+    f = pygame_window(scale=scale, phosphor=phosphor, scanlines=scanlines)
     known_screen(f.machine)
     f.draw()
     assert f.display.get_size() == (384 * scale, 192 * scale)
@@ -81,10 +58,10 @@ def test_window_shows_the_screen_dot_for_dot(make, scale, phosphor, scanlines) -
     assert np.array_equal(f.window_pixels(), want)
 
 
-def test_screenshot_hotkey_saves_what_the_window_shows(make, tmp_path) -> None:
+def test_screenshot_hotkey_saves_what_the_window_shows(pygame_window, tmp_path) -> None:
     from PIL import Image
 
-    f = make(scale=2, phosphor="green")
+    f = pygame_window(scale=2, phosphor="green")
     known_screen(f.machine)
     f.draw()
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F12, mod=0))
@@ -96,8 +73,8 @@ def test_screenshot_hotkey_saves_what_the_window_shows(make, tmp_path) -> None:
     assert np.array_equal(picture, expected_pixels(f.machine, 2, PHOSPHOR_RGB["green"]))
 
 
-def test_only_changed_cells_are_redrawn(make) -> None:
-    f = make(scale=2)
+def test_only_changed_cells_are_redrawn(pygame_window) -> None:
+    f = pygame_window(scale=2)
     f.draw()
     assert f.draw() == []                       # nothing changed
     f.machine.poke(0x3C00 + 3 * 64 + 10, ord("Q"))
@@ -107,8 +84,8 @@ def test_only_changed_cells_are_redrawn(make) -> None:
                           expected_pixels(f.machine, 2, PHOSPHOR_RGB["white"]))
 
 
-def test_32_column_mode(make) -> None:
-    f = make(scale=2)
+def test_32_column_mode(pygame_window) -> None:
+    f = pygame_window(scale=2)
     known_screen(f.machine)
     f.draw()
     f.machine.port_ff.write(0x08)
@@ -122,14 +99,14 @@ def test_32_column_mode(make) -> None:
                           expected_pixels(f.machine, 2, PHOSPHOR_RGB["white"]))
 
 
-def test_default_scale_fits_the_display(make) -> None:
-    f = make()                                  # the dummy display is 1024x768
+def test_default_scale_fits_the_display(pygame_window) -> None:
+    f = pygame_window()                                  # the dummy display is 1024x768
     assert f.scale == default_scale(f.desktop) == 2
     assert default_scale(None) == 3 and default_scale((3840, 2160)) == 9
 
 
-def test_fullscreen_centres_the_screen(make) -> None:
-    f = make(fullscreen=True)
+def test_fullscreen_centres_the_screen(pygame_window) -> None:
+    f = pygame_window(fullscreen=True)
     assert f.display.get_size() == (1024, 768)
     assert f.scale == 2 and f.origin == ((1024 - 768) // 2, (768 - 384) // 2)
     known_screen(f.machine)
@@ -148,8 +125,8 @@ def pump(f: PygameFrontend) -> None:
         f.handle(event)
 
 
-def test_logical_keys_go_through_the_typing_queue(make) -> None:
-    f = make()
+def test_logical_keys_go_through_the_typing_queue(pygame_window) -> None:
+    f = pygame_window()
     pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="print 1;"))
     post_key(pygame.K_BACKSPACE)
     pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="2"))
@@ -160,8 +137,8 @@ def test_logical_keys_go_through_the_typing_queue(make) -> None:
     assert "PRINT 12" in f.machine.screen_text()
 
 
-def test_physical_keys_hold_the_matrix(make) -> None:
-    f = make(keyboard="physical")
+def test_physical_keys_hold_the_matrix(pygame_window) -> None:
+    f = pygame_window(keyboard="physical")
     post_key(pygame.K_a)
     post_key(pygame.K_LSHIFT)
     pump(f)
@@ -172,8 +149,8 @@ def test_physical_keys_hold_the_matrix(make) -> None:
     assert f.machine.keyboard.row(0) == 0 and f.machine.keyboard.row(7) == 0
 
 
-def test_hotkeys(make, tmp_path) -> None:
-    f = make()
+def test_hotkeys(pygame_window, tmp_path) -> None:
+    f = pygame_window()
     s = f.session
     ctrl = pygame.KMOD_LCTRL
     post_key(pygame.K_F9)
@@ -221,12 +198,12 @@ def test_hotkeys(make, tmp_path) -> None:
     assert not s.running
 
 
-def test_monitor_hotkey_without_a_monitor_says_so(make, monkeypatch) -> None:
+def test_monitor_hotkey_without_a_monitor_says_so(pygame_window, monkeypatch) -> None:
     import sys
     import types
 
     monkeypatch.setitem(sys.modules, "z80emu.monitor", types.ModuleType("z80emu.monitor"))
-    f = make()
+    f = pygame_window()
     notes = []
     f.session.notify = notes.append
     post_key(pygame.K_F8)
@@ -235,11 +212,11 @@ def test_monitor_hotkey_without_a_monitor_says_so(make, monkeypatch) -> None:
     assert not f.session.pacer.paused
 
 
-def test_monitor_hotkey_pauses_until_go(make) -> None:
+def test_monitor_hotkey_pauses_until_go(pygame_window) -> None:
     import io
 
     pytest.importorskip("z80emu.monitor")
-    f = make()
+    f = pygame_window()
     out = io.StringIO()
     f.session.monitor_io = (io.StringIO("poke 3C00 4D 4F 4E\ngo\n"), out)
     post_key(pygame.K_F8)
@@ -250,11 +227,11 @@ def test_monitor_hotkey_pauses_until_go(make) -> None:
     assert not f.session.pacer.paused
 
 
-def test_closing_the_window_ends_cleanly(make) -> None:
+def test_closing_the_window_ends_cleanly(pygame_window) -> None:
     machine = TRS80()
     closed = []
     machine.close = lambda: closed.append(True)
-    f = make(machine=machine, sound=True)
+    f = pygame_window(machine=machine, sound=True)
     frames = []
     real_step = f.session.step
 
