@@ -187,28 +187,7 @@ SIZE2:  DEC     H               ; the last page that answered
         IM      1               ; the heartbeat comes through RST 38h
         EI
 
-; ============================================================================
-; The echo loop: show every key typed. CLEAR clears the screen, BREAK starts
-; a new line, the right arrow moves to the next tab stop (every 8 columns).
-; ============================================================================
-ECHO:   CALL    KBWAIT
-        CP      1FH             ; CLEAR
-        JR      NZ,ECHO1
-        CALL    CLS
-        JR      ECHO
-ECHO1:  CP      01H             ; BREAK
-        JR      NZ,ECHO2
-        LD      A,0DH
-ECHO2:  CP      09H             ; right arrow: tab
-        JR      NZ,ECHO4
-ECHO3:  LD      A,' '
-        CALL    VDCHAR
-        LD      A,(CURSOR)
-        AND     07H
-        JR      NZ,ECHO3
-        JR      ECHO
-ECHO4:  CALL    VDCHAR
-        JR      ECHO
+        JP      BASIC           ; BASIC's cold start (roms/src/basic/basic.asm)
 
 ; Print the zero-terminated text at HL.
 PRINT:  LD      A,(HL)
@@ -232,13 +211,13 @@ PRDEC1: INC     B
         JP      VDCHAR
 
 BANNER: DB      "Z80EMU FREE ROM 0.1",0DH,0
-RAMMSG: DB      "K RAM",0DH,"READY",0DH,0
+RAMMSG: DB      "K RAM",0DH,0
 
 ; The 36h bytes copied to 4000h-4035h at start-up (the Level II layout).
-RAMTAB: JP      NOBASIC         ; 4000h RST 08h (BASIC is not here yet)
-        JP      NOBASIC         ; 4003h RST 10h
+RAMTAB: JP      SYNCHR          ; 4000h RST 08h: BASIC's syntax check
+        JP      CHRGET          ; 4003h RST 10h: BASIC's next character
         JP      CPDEHL          ; 4006h RST 18h: compare HL with DE
-        JP      NOBASIC         ; 4009h RST 20h
+        JP      GETYPE          ; 4009h RST 20h: BASIC's type test
         RET                     ; 400Ch RST 28h: BREAK / DOS request hook
         DB      0,0
         RET                     ; 400Fh RST 30h: debugger hook
@@ -260,8 +239,6 @@ RAMTAB: JP      NOBASIC         ; 4000h RST 08h (BASIC is not here yet)
         LD      A,0             ; 4033h the request is not for this device
         RET
 RAMTABEND:
-
-NOBASIC: RET
 
 ; RST 18h: compare HL with DE (Z if equal, carry if HL < DE); uses A.
 CPDEHL: LD      A,H
@@ -654,5 +631,11 @@ ERASE1: LD      (HL),' '
         POP     BC
         POP     HL
         RET
+
+; ============================================================================
+; The rest of the ROM, each part in its own file
+; ============================================================================
+        INCLUDE "monitor.asm"           ; 0B00h-0FFFh: the built-in monitor
+        INCLUDE "basic/basic.asm"       ; 0A7Fh-0AFFh and 1000h-2FFFh: BASIC
 
         END
