@@ -1,0 +1,763 @@
+; PRINT USING
+; ===========
+;
+; Part of the free ROM's BASIC (the "statements" part, see ABI.md). Written
+; from scratch for z80emu, following the rules of Level II's PRINT USING:
+;
+;   PRINT USING format$ ; item ; item ...
+;
+; The format string is printed character by character; where it holds a
+; field the next item is printed in that field. When the items outlast the
+; format it starts again from its beginning; after the last item the text up
+; to the next field is still printed, then a new line unless the statement
+; ends with ; or ,. A format without any field is ?FC.
+;
+; Number fields:
+;   #       a digit position        .     the decimal point
+;   ,       (left of the point) a comma between every three digits; it
+;           counts as one more position
+;   **      fill the empty positions on the left with * (two positions)
+;   $$      a $ just before the first digit (two positions, one for the $)
+;   **$     both (three positions)
+;   +       at the start: print the sign, + or -; at the end: the sign after
+;           the number
+;   -       at the end: - after a negative number, a space otherwise
+;   ^^^^    (four up arrows) exponent form, E+nn
+; Without a sign in the field a negative number's minus takes one of the
+; positions left of the point. A number too wide for its field is printed
+; whole, after a %.
+; String fields:
+;   !       the first character of the string
+;   %   %   as many characters as the field is wide (2 + the spaces between);
+;           \   \ is taken the same way, & prints the whole string
+;
+; How the number's digits are found: the maths part's FOUT writes the number
+; as text (single precision values converted to double first, to get every
+; digit they hold, then rounded to 7 digits); USING reads the digits and the
+; decimal exponent back from that text and rounds them to the field.
+;
+; Working storage is a frame on the stack, addressed through IX:
+
+US_DIG  EQU     0               ; 24 bytes: the digits, ASCII
+US_N    EQU     24              ; number of digits
+US_EXP  EQU     25              ; decimal exponent: value = 0.digits x 10^exp
+US_NEG  EQU     26              ; not 0 when the number is negative
+US_FLG  EQU     27              ; the field's flags (UF_...)
+US_BEF  EQU     28              ; positions left of the point
+US_AFT  EQU     29              ; digits right of the point
+US_FND  EQU     30              ; not 0 once a field was found in the format
+US_LEN  EQU     31              ; the format's length
+US_POS  EQU     32              ; where the next format character is
+US_TXT  EQU     33              ; 2 bytes: the BASIC text pointer
+US_FMT  EQU     35              ; the format string, copied here
+
+UF_PLUS  EQU    01H             ; + at the start
+UF_FILL  EQU    02H             ; **
+UF_DOLL  EQU    04H             ; $
+UF_COMMA EQU    08H             ; , left of the point
+UF_POINT EQU    10H             ; a decimal point
+UF_EXP   EQU    20H             ; ^^^^
+UF_TPLUS EQU    40H             ; + at the end
+UF_TMIN  EQU    80H             ; - at the end
+UF_SIGN  EQU    UF_PLUS+UF_TPLUS+UF_TMIN
+
+US_UPARR EQU    5BH             ; the up arrow (the ^ key)
+
+; ============================================================================
+; USING: entered from PRINT with HL just after the USING token; returns
+; with HL at the end of the statement, having printed everything.
+; ============================================================================
+USING:  CALL    EVALSTR         ; the format
+        RST     08H
+        DB      ';'
+        PUSH    HL
+        CALL    FREFAC          ; strings part: C = length, DE = characters
+        POP     HL
+        OR      A
+        JP      Z,FCERR         ; an empty format
+        EX      DE,HL           ; DE = text pointer, HL = the characters
+        PUSH    HL
+        LD      B,0
+        LD      HL,2-US_FMT     ; frame = SP - 35 - length (+2: the push)
+        SBC     HL,BC           ; (carry is clear: OR A above)
+        ADD     HL,SP
+        PUSH    HL
+        POP     IX
+        POP     HL
+        LD      SP,IX           ; the frame is above the stack now
+        LD      (IX+US_TXT),E
+        LD      (IX+US_TXT+1),D
+        LD      (IX+US_LEN),C
+        XOR     A
+        LD      (IX+US_POS),A
+        LD      (IX+US_FND),A
+        PUSH    HL              ; copy the format into the frame: a string
+        CALL    USFMT0          ; evaluated later cannot move it
+        EX      DE,HL
+        POP     HL
+        LDIR
+; The main loop: print the format up to the next field, print the next item
+; in it, then see what follows the item.
+USLOOP: CALL    USSCAN          ; to the next field (wrapping), printing text
+        CALL    USITEM          ; evaluate the item, print it in the field
+        LD      L,(IX+US_TXT)
+        LD      H,(IX+US_TXT+1)
+        LD      A,(HL)
+        CP      ';'
+        JR      Z,USSEP
+        CP      ','
+        JR      NZ,USFIN        ; the list ends: text up to the next field
+USSEP:  RST     10H             ; CHRGET past the separator
+        LD      (IX+US_TXT),L
+        LD      (IX+US_TXT+1),H
+        JR      NZ,USLOOP       ; another item
+        CALL    USTEXT          ; ends with ; or ,: no new line
+        JR      USEXIT
+USFIN:  CALL    USTEXT
+        LD      A,0DH
+        CALL    USOUT
+USEXIT: LD      E,(IX+US_TXT)   ; DE = text pointer
+        LD      D,(IX+US_TXT+1)
+        CALL    USFMT0          ; HL = end of the frame
+        LD      C,(IX+US_LEN)
+        LD      B,0
+        ADD     HL,BC
+        LD      SP,HL           ; drop the frame
+        EX      DE,HL
+        RET
+
+; HL = address of the format copy's first character (IX + US_FMT). Uses BC.
+USFMT0: PUSH    IX
+        POP     HL
+        LD      BC,US_FMT
+        ADD     HL,BC
+        RET
+
+; HL = address of the current format character, B = characters left,
+; Z when none are left. Uses A, DE.
+USPTR:  CALL    USFMT0
+        LD      E,(IX+US_POS)
+        LD      D,0
+        ADD     HL,DE
+        LD      A,(IX+US_LEN)
+        SUB     E
+        LD      B,A
+        RET
+
+; Store the position from B (characters left).
+USSETP: LD      A,(IX+US_LEN)
+        SUB     B
+        LD      (IX+US_POS),A
+        RET
+
+; A = the character at HL if one is left (B > 0), else 0.
+USCH:   XOR     A
+        INC     B
+        DEC     B
+        RET     Z
+        LD      A,(HL)
+        RET
+
+; A = the character after HL if there is one, else 0.
+USCH2:  XOR     A
+        DEC     B
+        JR      Z,USCH2A
+        INC     HL
+        LD      A,(HL)
+        DEC     HL
+USCH2A: INC     B
+        RET
+
+; Step to the next format character.
+USADV:  INC     HL
+        DEC     B
+        RET
+
+; ============================================================================
+; USSCAN: print format text up to the next field, starting the format again
+; when it ends (?FC when a whole pass finds no field). Returns with the
+; field found: C = 0 a number field, else a string field of C characters
+; (FFh: the whole string), and the position just after the field.
+; USTEXT: the same, but stops (returns) at the end of the format too.
+; ============================================================================
+USTEXT: CALL    USPTR
+        RET     Z
+        CALL    USFIELD
+        RET     NC              ; a field: stop before it
+        JR      USTEXT
+USSCAN: CALL    USPTR
+        JR      NZ,USSCN1
+        LD      A,(IX+US_FND)   ; the end of the format: from the start again
+        OR      A
+        JP      Z,FCERR         ; ... unless it holds no field at all
+        LD      (IX+US_POS),0
+        JR      USSCAN
+USSCN1: CALL    USFIELD
+        JR      C,USSCAN        ; a plain character (printed)
+        LD      (IX+US_FND),A
+        JP      USSETP          ; keep the position after the field
+
+; USFIELD: is there a field at HL (B characters left)? NC and C as above if
+; so (HL, B after it; A not 0); otherwise print the character, step past it,
+; store the position and return carry.
+USFIELD: CALL   USCH
+        CP      '!'
+        LD      C,1
+        JR      Z,USSF1
+        CP      '&'
+        LD      C,0FFH
+        JR      Z,USSF1
+        CP      '%'
+        JR      Z,USSTR
+        CP      '\'
+        JR      Z,USSTR
+        CALL    USNUMP          ; a number field?
+        RET     NC
+USPLAIN: CALL   USPTR           ; not a field: print the character
+        LD      A,(HL)
+        CALL    USOUT
+        CALL    USADV
+        CALL    USSETP
+        SCF
+        RET
+USSF1:  CALL    USADV
+        OR      A               ; NC, A not 0
+        RET
+; %  % : the same character again after nothing but spaces
+USSTR:  LD      E,A             ; E = the delimiter
+        LD      C,2
+        PUSH    HL
+        PUSH    BC
+USSTR1: CALL    USADV
+        CALL    USCH
+        CP      E
+        JR      Z,USSTR2
+        CP      ' '
+        JR      NZ,USSTR3       ; something else: not a field
+        INC     C
+        JR      USSTR1
+USSTR2: CALL    USADV
+        POP     DE              ; drop the saved position
+        POP     DE
+        OR      A               ; NC, A not 0
+        RET
+USSTR3: POP     BC
+        POP     HL
+        JR      USPLAIN
+
+; USNUMP: a number field at HL? If so NC, C = 0, the field's flags and
+; widths in US_FLG, US_BEF, US_AFT, and HL, B after it. Carry if not.
+USNUMP: PUSH    HL              ; does a number field start here?
+        PUSH    BC
+        CALL    USCH
+        CP      '+'             ; a leading + is looked past
+        CALL    Z,USADV
+        CALL    USCH
+        LD      C,A             ; C = first, A = second character
+        CALL    USCH2
+        CP      '#'
+        JR      NZ,USNP1
+        LD      A,C             ; .#
+        CP      '.'
+        JR      Z,USNP2
+USNP1:  LD      A,C             ; #
+        CP      '#'
+        JR      Z,USNP2
+        CALL    USCH2           ; $$ or **
+        CP      C
+        JR      NZ,USNP0
+        CP      '$'
+        JR      Z,USNP2
+        CP      '*'
+        JR      Z,USNP2
+USNP0:  POP     BC              ; no
+        POP     HL
+        SCF
+        RET
+USNP2:  POP     BC
+        POP     HL
+        LD      C,0             ; C = flags, D = before, E = after
+        LD      DE,0
+        CALL    USCH
+        CP      '+'
+        JR      NZ,USNUM1
+        SET     0,C             ; UF_PLUS
+        CALL    USADV
+USNUM1: CALL    USCH
+        CP      '*'
+        JR      NZ,USNUM2
+        SET     1,C             ; UF_FILL: ** is two positions
+        INC     D
+        INC     D
+        CALL    USADV
+        CALL    USADV
+        CALL    USCH
+        CP      '$'
+        JR      NZ,USNUM3
+        INC     D               ; **$: one more, for the $
+        JR      USDOL
+USNUM2: CP      '$'
+        JR      NZ,USNUM3
+        INC     D               ; $$: two positions, one for the $
+        INC     D
+        CALL    USADV
+USDOL:  SET     2,C             ; UF_DOLL
+        CALL    USADV
+USNUM3: CALL    USCH            ; # and , left of the point
+        CP      '#'
+        JR      Z,USNUM4
+        CP      ','
+        JR      NZ,USNUM5
+        SET     3,C             ; UF_COMMA
+USNUM4: INC     D
+        CALL    USADV
+        JR      USNUM3
+USNUM5: CP      '.'
+        JR      NZ,USNUM7
+        SET     4,C             ; UF_POINT
+USNUM6: CALL    USADV           ; # right of the point
+        CALL    USCH
+        CP      '#'
+        JR      NZ,USNUM7
+        INC     E
+        JR      USNUM6
+USNUM7: LD      (IX+US_FLG),C
+        LD      (IX+US_BEF),D
+        LD      (IX+US_AFT),E
+        PUSH    HL              ; ^^^^ ?
+        PUSH    BC
+        LD      C,4
+USNUM8: CALL    USCH
+        CP      US_UPARR
+        JR      NZ,USNUM9
+        CALL    USADV
+        DEC     C
+        JR      NZ,USNUM8
+        SET     5,(IX+US_FLG)   ; UF_EXP: keep the position after them
+        POP     AF
+        POP     AF
+        JR      USNM10
+USNUM9: POP     BC              ; fewer than four: back
+        POP     HL
+USNM10: BIT     0,(IX+US_FLG)   ; a trailing sign, when none leads
+        JR      NZ,USNUMX
+        CALL    USCH
+        CP      '+'
+        JR      NZ,USNM11
+        SET     6,(IX+US_FLG)   ; UF_TPLUS
+        JR      USNM12
+USNM11: CP      '-'
+        JR      NZ,USNUMX
+        SET     7,(IX+US_FLG)   ; UF_TMIN
+USNM12: CALL    USADV
+USNUMX: LD      C,0
+        LD      A,1
+        OR      A               ; NC, A not 0
+        RET
+
+; ============================================================================
+; USITEM: evaluate the next item of the list and print it in the field that
+; USSCAN found (C = 0 a number field, else a string field C wide, FFh the
+; whole string). A string in a number field or a number in a string field
+; is ?TM.
+; ============================================================================
+USITEM: PUSH    BC
+        LD      L,(IX+US_TXT)
+        LD      H,(IX+US_TXT+1)
+        PUSH    IX
+        CALL    EVAL
+        POP     IX
+        LD      (IX+US_TXT),L
+        LD      (IX+US_TXT+1),H
+        POP     BC
+        RST     20H             ; GETYPE: Z for a string
+        LD      A,C
+        JR      Z,USSTRI
+        OR      A
+        JP      NZ,TMERR
+        JR      USNUMI
+USSTRI: OR      A
+        JP      Z,TMERR
+        PUSH    BC
+        CALL    FREFAC          ; C = length, DE = characters
+        LD      A,C
+        POP     BC
+        LD      B,A             ; B = length, C = the field's width
+        INC     C               ; & : as wide as the string
+        DEC     C
+        JR      NZ,USSTR4
+        LD      C,B
+USSTR4: LD      A,C             ; C characters: the string's, then spaces
+        OR      A
+        RET     Z
+        LD      A,' '
+        INC     B
+        DEC     B
+        JR      Z,USSTR5
+        LD      A,(DE)
+        INC     DE
+        DEC     B
+USSTR5: CALL    USOUT
+        DEC     C
+        JR      USSTR4
+
+; A number: its digits, then the fixed or the exponent form.
+USNUMI: CALL    USDIGS
+        BIT     5,(IX+US_FLG)
+        JP      NZ,USEXPF
+        LD      A,(IX+US_EXP)   ; round to the digits right of the point
+        ADD     A,(IX+US_AFT)
+        CALL    USRND
+        LD      A,(IX+US_N)     ; D = digits left of the point
+        OR      A
+        JR      Z,USFX1         ; (none when the value is 0)
+        LD      A,(IX+US_EXP)
+        OR      A
+        JP      P,USFX1
+        XOR     A
+USFX1:  LD      D,A
+        LD      E,A             ; E = characters left of the point
+        BIT     3,(IX+US_FLG)   ; commas: (D - 1) / 3 of them
+        JR      Z,USFX3
+        OR      A
+        JR      Z,USFX3
+        DEC     A
+USFX2:  SUB     3
+        JR      C,USFX3
+        INC     E
+        JR      USFX2
+USFX3:  CALL    USLEAD          ; a sign in front
+        OR      A
+        JR      Z,USFX4
+        INC     E
+USFX4:  BIT     2,(IX+US_FLG)   ; a $
+        JR      Z,USFX5
+        INC     E
+USFX5:  LD      L,0             ; L = 1: print a 0 left of the point
+        LD      A,D
+        OR      A
+        JR      NZ,USFX6
+        LD      A,E
+        CP      (IX+US_BEF)
+        JR      NC,USFX6
+        INC     E
+        INC     L
+USFX6:  LD      A,(IX+US_BEF)   ; B = padding
+        SUB     E
+        JR      NC,USFX7
+        LD      A,'%'           ; too wide: % and the whole number
+        CALL    USOUT
+        XOR     A
+USFX7:  LD      B,A
+        LD      C,' '
+        BIT     1,(IX+US_FLG)
+        JR      Z,USFX8
+        LD      C,'*'
+USFX8:  CALL    USPAD
+        CALL    USLEAD          ; sign
+        OR      A
+        CALL    NZ,USOUT
+        BIT     2,(IX+US_FLG)   ; $
+        LD      A,'$'
+        CALL    NZ,USOUT
+        DEC     L               ; 0
+        LD      A,'0'
+        CALL    Z,USOUT
+        LD      C,D             ; the digits left of the point
+        LD      A,(IX+US_FLG)
+        AND     UF_COMMA
+        LD      H,A
+        XOR     A
+        CALL    USPDIG
+        LD      H,0             ; the point and the digits after it
+        LD      A,(IX+US_EXP)
+        JR      USPNT
+
+; The exponent form: digits, point, digits, E+nn.
+USEXPF: LD      A,(IX+US_FLG)   ; without a sign in the field, the first
+        AND     UF_SIGN         ; position is the sign's
+        LD      A,(IX+US_BEF)
+        JR      NZ,USEX1
+        DEC     A
+        JP      P,USEX1
+        XOR     A
+USEX1:  LD      D,A             ; D = digits before the point
+        ADD     A,(IX+US_AFT)
+        CALL    USRND
+        LD      A,(IX+US_FLG)
+        AND     UF_SIGN
+        JR      NZ,USEX2
+        LD      A,(IX+US_NEG)   ; the sign position: space or -
+        OR      A
+        LD      A,' '
+        JR      Z,USEX3
+        LD      A,'-'
+        JR      USEX3
+USEX2:  CALL    USLEAD
+        OR      A
+USEX3:  CALL    NZ,USOUT
+        LD      H,0
+        LD      C,D
+        XOR     A
+        CALL    USPDIG
+        CALL    USPNT0          ; the point and the digits after it
+        LD      A,'E'
+        CALL    USOUT
+        LD      A,(IX+US_N)     ; exponent = EXP - D (0 for the value 0)
+        OR      A
+        JR      Z,USEX4
+        LD      A,(IX+US_EXP)
+        SUB     D
+USEX4:  LD      C,'+'
+        OR      A
+        JP      P,USEX5
+        NEG
+        LD      C,'-'
+USEX5:  LD      B,A
+        LD      A,C
+        CALL    USOUT
+        LD      A,B
+        LD      C,'0'-1         ; two digits
+USEX6:  INC     C
+        SUB     10
+        JR      NC,USEX6
+        ADD     A,'0'+10
+        LD      B,A
+        LD      A,C
+        CALL    USOUT
+        LD      A,B
+        CALL    USOUT
+        JR      USTRAIL
+
+; The point (if the field has one) and the digits after it from index A;
+; then the trailing sign.
+USPNT0: LD      A,D
+USPNT:  BIT     4,(IX+US_FLG)
+        JR      Z,USTRAIL
+        PUSH    AF
+        LD      A,'.'
+        CALL    USOUT
+        POP     AF
+        LD      C,(IX+US_AFT)
+        CALL    USPDIG
+        BIT     5,(IX+US_FLG)   ; the exponent form prints its E first
+        RET     NZ
+; A trailing + or - from the field.
+USTRAIL: LD     A,(IX+US_FLG)
+        AND     UF_TPLUS+UF_TMIN
+        RET     Z
+        LD      C,A
+        LD      A,(IX+US_NEG)
+        OR      A
+        LD      A,'-'
+        JR      NZ,USOUT
+        LD      A,'+'
+        BIT     6,C
+        JR      NZ,USOUT
+        LD      A,' '
+; Print A through the current output device (video or printer), keeping
+; BC, DE, HL.
+USOUT:  PUSH    HL
+        PUSH    DE
+        PUSH    BC
+        CALL    032AH
+        POP     BC
+        POP     DE
+        POP     HL
+        RET
+
+; A = the sign to print in front of the number: + or - with a leading +,
+; - for a negative number when the field has no sign of its own, else 0.
+USLEAD: LD      A,(IX+US_FLG)
+        BIT     0,A
+        JR      NZ,USLD1
+        AND     UF_TPLUS+UF_TMIN
+        LD      A,0
+        RET     NZ
+        OR      (IX+US_NEG)
+        RET     Z
+        LD      A,'-'
+        RET
+USLD1:  LD      A,(IX+US_NEG)
+        OR      A
+        LD      A,'+'
+        RET     Z
+        LD      A,'-'
+        RET
+
+; Print B copies of C.
+USPAD:  INC     B
+USPAD1: DEC     B
+        RET     Z
+        LD      A,C
+        CALL    USOUT
+        JR      USPAD1
+
+; USPDIG: print C digits, from index A of the digit string ('0' for an
+; index outside it). With H not 0, a comma after each digit that leaves a
+; multiple of three digits still to print.
+USPDIG: LD      E,A
+USPD1:  LD      A,C
+        OR      A
+        RET     Z
+        LD      A,E
+        CALL    USDIGA
+        CALL    USOUT
+        INC     E
+        DEC     C
+        LD      A,H
+        OR      A
+        JR      Z,USPD1
+        LD      A,C
+        OR      A
+        RET     Z
+USPD2:  SUB     3
+        JR      Z,USPD3
+        JR      NC,USPD2
+        JR      USPD1
+USPD3:  LD      A,','
+        CALL    USOUT
+        JR      USPD1
+
+; A = the digit at index A (signed) of the digit string, '0' outside it.
+USDIGA: BIT     7,A
+        JR      NZ,USDG1
+        CP      (IX+US_N)
+        JR      NC,USDG1
+        PUSH    HL
+        PUSH    DE
+        PUSH    IX
+        POP     HL
+        LD      E,A
+        LD      D,0
+        ADD     HL,DE
+        LD      A,(HL)
+        POP     DE
+        POP     HL
+        RET
+USDG1:  LD      A,'0'
+        RET
+
+; USRND: keep the first A digits (A signed), rounding the rest away (half
+; up). A carry out of the first digit makes the digits "1" and the exponent
+; one more. Uses BC, DE, HL.
+USRND:  BIT     7,A
+        JR      NZ,USRN4        ; nothing kept: the value is 0
+        CP      (IX+US_N)
+        RET     NC              ; all digits kept
+        LD      (IX+US_N),A
+        LD      E,A
+        LD      D,0
+        PUSH    IX
+        POP     HL
+        ADD     HL,DE           ; HL = the first digit dropped
+        LD      A,(HL)
+        CP      '5'
+        RET     C               ; round down
+        LD      B,E
+USRN1:  INC     B               ; round up: add 1 from the last kept digit
+        DEC     B
+        JR      Z,USRN3
+        DEC     HL
+        DEC     B
+        LD      A,(HL)
+        INC     A
+        CP      '9'+1
+        JR      C,USRN2
+        LD      (HL),'0'        ; 9 + 1: 0, carry on
+        JR      USRN1
+USRN2:  LD      (HL),A
+        RET
+USRN3:  LD      (IX+US_DIG),'1' ; 999 + 1 = 1000
+        LD      (IX+US_N),1
+        INC     (IX+US_EXP)
+        RET
+USRN4:  LD      (IX+US_N),0
+        RET
+
+; USDIGS: the digits of the number in FAC, read from the text FOUT makes
+; of it: US_DIG/US_N the significant digits, US_EXP the decimal exponent
+; (value = 0.digits x 10^exp), US_NEG the sign. A single precision value
+; is made double first and its digits rounded to 7.
+USDIGS: XOR     A
+        LD      (IX+US_N),A
+        LD      (IX+US_EXP),A
+        LD      (IX+US_NEG),A
+        LD      A,(ST_VALTYP)
+        CP      4
+        PUSH    AF
+        PUSH    IX
+        CALL    Z,FRCDBL
+        CALL    FOUT            ; HL = the text, ending with 00h
+        POP     IX
+        LD      C,0             ; bit 0: after the point, bit 1: a digit seen
+USDS1:  LD      A,(HL)
+        INC     HL
+        OR      A
+        JR      Z,USDS6
+        CP      '-'
+        JR      NZ,USDS2
+        LD      (IX+US_NEG),A
+USDS2:  CP      '.'
+        JR      NZ,USDS3
+        SET     0,C
+USDS3:  CP      'D'             ; the exponent: D or E, sign, digits
+        JR      Z,USDS7
+        CP      'E'
+        JR      Z,USDS7
+        CP      '0'
+        JR      C,USDS1
+        CP      '9'+1
+        JR      NC,USDS1
+        CP      '0'
+        JR      NZ,USDS5
+        BIT     1,C
+        JR      NZ,USDS5A       ; a 0 after other digits counts
+        BIT     0,C
+        JR      Z,USDS1         ; a leading 0 before the point: nothing
+        DEC     (IX+US_EXP)     ; after the point: the exponent goes down
+        JR      USDS1
+USDS5:  SET     1,C
+USDS5A: LD      E,(IX+US_N)     ; store the digit
+        LD      D,0
+        PUSH    HL
+        PUSH    IX
+        POP     HL
+        ADD     HL,DE
+        LD      (HL),A
+        POP     HL
+        INC     (IX+US_N)
+        BIT     0,C
+        JR      NZ,USDS1
+        INC     (IX+US_EXP)     ; a digit before the point
+        JR      USDS1
+USDS7:  LD      B,(HL)          ; B = the exponent's sign
+        INC     HL
+        LD      E,0
+USDS8:  LD      A,(HL)          ; E = its value
+        INC     HL
+        SUB     '0'
+        JR      C,USDS9
+        CP      10
+        JR      NC,USDS9
+        LD      D,A
+        LD      A,E
+        ADD     A,A
+        ADD     A,A
+        ADD     A,E
+        ADD     A,A
+        ADD     A,D
+        LD      E,A
+        JR      USDS8
+USDS9:  LD      A,B
+        CP      '-'
+        LD      A,E
+        JR      NZ,USDS10
+        NEG
+USDS10: ADD     A,(IX+US_EXP)
+        LD      (IX+US_EXP),A
+USDS6:  POP     AF
+        RET     NZ
+        LD      A,7             ; a single: 7 digits
+        JP      USRND
+
