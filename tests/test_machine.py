@@ -62,8 +62,12 @@ def test_heartbeat_latch_and_interrupt() -> None:
 def test_rom_heartbeat_handler_counts_ticks() -> None:
     m = booted()
     before = m.peek(0x4040)
+    m.run(seconds=0.2)
+    assert m.peek(0x4040) == before  # interrupts are off, as in Level II
+    m.poke(0x7000, bytes([0xFB, 0x18, 0xFE]))  # a program that enables them: EI; JR $
+    m.cpu.pc = 0x7000
     m.run(seconds=1.0)
-    assert (m.peek(0x4040) - before) & 0xFF in (39, 40, 41)
+    assert (m.peek(0x4040) - before) & 0xFF in (39, 40, 41)  # the ROM's handler at 4012h
 
 
 def test_bare_model_i_raises_no_interrupt() -> None:

@@ -48,8 +48,12 @@ def lines(m: TRS80) -> list[str]:
 
 def test_boot_banner_and_cursor() -> None:
     m = booted()
-    assert lines(m)[:4] == ["Z80EMU FREE ROM 0.1", "48K RAM", "READY", "_"]
-    assert m.cpu.im == 1 and m.cpu.iff1  # heartbeat enabled
+    shown = lines(m)
+    assert shown[0] == "Z80EMU ROM 1.0"
+    assert shown[1].startswith("48K RAM - MONITOR: SYSTEM THEN /M")
+    assert shown[2:4] == ["READY", "_"]
+    # Interrupts stay off, as in Level II; IM 1 is set for programs that enable them.
+    assert m.cpu.im == 1 and not m.cpu.iff1
     assert m.memory[0x4012] == 0xC3  # the interrupt goes through the RAM vector
 
 
