@@ -60,7 +60,7 @@ KBSCAN: LD      A,({KEYQ})      ; one key from the queue the test fills
         ORG     100H
 DONE:   HALT
         ORG     32AH
-        PUSH    HL              ; output: append A to a buffer
+OUTDEV: PUSH    HL              ; output: append A to a buffer
         LD      HL,({OUTP})
         LD      (HL),A
         INC     HL

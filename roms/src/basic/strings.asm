@@ -20,12 +20,12 @@
 ;     pointing at the H between the quotes (nothing is copied).
 ;
 ; An expression's string result (a literal, LEFT$(...), A$+B$) gets a
-; TEMPORARY descriptor: one of NUMTMP slots at 40B5h, used as a stack
+; TEMPORARY descriptor: one of 3 slots at 40B5h, used as a stack
 ; (40B3h points at the next free slot). FAC (4121h-4122h) then holds the
 ; address of the descriptor and VALTYP (40AFh) is 3. Whoever consumes a
 ; string (PRINT, LET, a function) releases its temporary again (FRETMP);
 ; releasing the newest string in string space also gives its bytes back.
-; More temporaries at once than NUMTMP is ?ST ERROR.
+; More temporaries at once than 3 is ?ST ERROR.
 ;
 ; When string space runs out, the GARBAGE COLLECTOR (GARBAG) finds every
 ; string still in use - temporaries, simple string variables (VARTAB up
@@ -50,29 +50,28 @@ S_VALTYP  EQU   40AFH           ; type of the value in FAC (3 = string)
 S_MEMSIZ  EQU   40B1H           ; highest address BASIC uses: top of string space
 S_TEMPPT  EQU   40B3H           ; next free temporary descriptor
 S_TEMPST  EQU   40B5H           ; the temporary descriptors, 3 bytes each
-NUMTMP    EQU   3               ; how many (Level II has 3)
-S_TEMPND  EQU   S_TEMPST+3*NUMTMP ; first byte after them (40BEh)
+S_NUMTMP  EQU   3               ; how many (Level II has 3)
+S_TEMPND  EQU   S_TEMPST+3*S_NUMTMP ; first byte after them (40BEh)
 S_DSCTMP  EQU   40D3H           ; descriptor of the string being made
 S_FRETOP  EQU   40D6H           ; highest free byte of string space
 S_VARTAB  EQU   40F9H           ; start of simple variables
 S_ARYTAB  EQU   40FBH           ; start of arrays
 S_STREND  EQU   40FDH           ; end of arrays
 S_FAC     EQU   4121H           ; FAC: a string's descriptor address is here
-S_OUTDEV  EQU   032AH           ; firmware: A to the device selected by 409Ch
 
-STKMIN    EQU   100             ; bytes CLEAR leaves for the stack, at least
+S_STKMIN  EQU   100             ; bytes CLEAR leaves for the stack, at least
 
 ; Level II's error offsets (ABI.md) for the errors raised here
-E_OS      EQU   1AH             ; out of string space
-E_LS      EQU   1CH             ; string too long
-E_ST      EQU   1EH             ; string formula too complex
+S_EOS     EQU   1AH             ; out of string space
+S_ELS     EQU   1CH             ; string too long
+S_EST     EQU   1EH             ; string formula too complex
 
 ; ============================================================================
 ; String space: set up, take room, collect garbage
 ; ============================================================================
 
 ; STRSET: CLEAR n - make string space DE bytes (0-65535), below MEMSIZ, then
-; empty it (STRCLR). ?OM ERROR if that leaves fewer than STKMIN bytes
+; empty it (STRCLR). ?OM ERROR if that leaves fewer than 100 bytes
 ; between the arrays and string space (for the stack). Uses AF, DE, HL.
 STRSET: LD      HL,(S_MEMSIZ)
         OR      A
@@ -83,7 +82,7 @@ STRSET: LD      HL,(S_MEMSIZ)
         LD      DE,(S_STREND)
         OR      A
         SBC     HL,DE           ; room left below it
-        LD      DE,STKMIN
+        LD      DE,S_STKMIN
         JP      C,OMERR
         SBC     HL,DE
         JP      C,OMERR
@@ -128,7 +127,7 @@ GETSP1: LD      HL,(S_FRETOP)
         JR      C,GETSP2
         JR      Z,GETSP2
         POP     AF              ; no room
-        LD      E,E_OS
+        LD      E,S_EOS
         OR      A
         JP      NZ,ERROR        ; already collected: out of string space
         CALL    GARBAG
@@ -283,7 +282,7 @@ PUTNEW: PUSH    HL
         LD      HL,(S_TEMPPT)
         LD      DE,S_TEMPND
         RST     18H
-        LD      E,E_ST
+        LD      E,S_EST
         JP      NC,ERROR        ; every slot taken
         LD      (S_FAC),HL
         EX      DE,HL
@@ -391,7 +390,7 @@ STRCAT: PUSH    HL
         PUSH    HL              ; right
         LD      A,(DE)
         ADD     A,(HL)          ; the two lengths
-        LD      E,E_LS
+        LD      E,S_ELS
         JP      C,ERROR
         CALL    GETSPA          ; DE = room (both operands are still live)
         POP     BC              ; right
@@ -526,7 +525,7 @@ STROU1: DEC     C
         LD      A,(HL)
         PUSH    BC
         PUSH    HL
-        CALL    S_OUTDEV
+        CALL    OUTDEV          ; firmware 032Ah: A to the device (409Ch)
         POP     HL
         POP     BC
         INC     HL
