@@ -290,6 +290,7 @@ GRPARM: RST     08H
         JP      NC,FCERR
         RST     08H
         DB      ')'
+        LD      A,E             ; y again (GETBYT left it in E too)
         EX      DE,HL           ; DE = text pointer
         LD      C,0FFH          ; C = y / 3, A = y mod 3
 GRPAR1: INC     C
@@ -348,3 +349,267 @@ VIDDEV: XOR     A               ; back to the video
 PRDEV:  LD      A,1
 SETDEV: LD      (ST_DEVICE),A
         RET
+
+; ============================================================================
+; DATA, READ, RESTORE. The DATA pointer (40FFh) is where the next READ
+; looks: at the "," after the last item read, at the end of a DATA
+; statement, or (after RUN or RESTORE) at the 00h just before the program.
+; The line of the DATA statement last reached is kept at 40DAh, as Level II
+; does, so that a bad item reports ?SN ERROR IN (that line).
+; ============================================================================
+ST_DATLN EQU    40DAH           ; line number of the current DATA statement
+ST_CURLN EQU    40A2H           ; the line being run
+
+; DATA when it is run: nothing to do, step over it.
+; SKIPST: HL anywhere in a statement -> HL at its end (the ':' or the 00h
+; that ends it). A ':' inside quotes does not count, and after REM the rest
+; of the line is skipped. Uses AF, B.
+ST_DATA:
+SKIPST: LD      B,0             ; B: bit 0 = inside quotes, bit 1 = in a REM
+SKIPS1: LD      A,(HL)
+        OR      A
+        RET     Z
+        CP      '"'
+        JR      NZ,SKIPS2
+        LD      A,B
+        XOR     1
+        LD      B,A
+        JR      SKIPS3
+SKIPS2: INC     B
+        DEC     B
+        JR      NZ,SKIPS3       ; inside quotes or a REM
+        CP      ':'
+        RET     Z
+        CP      93H             ; REM: the line ends it
+        JR      NZ,SKIPS3
+        LD      B,2
+SKIPS3: INC     HL
+        JR      SKIPS1
+
+; RESTORE: READ starts again from the first DATA statement. Keeps HL.
+ST_RESTORE:
+RESTOR: EX      DE,HL
+        LD      HL,(ST_TXTTAB)
+        DEC     HL              ; the 00h before the program
+        LD      (ST_DATPTR),HL
+        EX      DE,HL
+        RET
+
+; READ var[,var...]: each variable takes the next DATA item; ?OD ERROR
+; when there are no more. A string variable takes the item as text (in
+; quotes or up to the next , or :), a numeric one the number written there,
+; converted to the variable's type.
+ST_READ: CALL   PTRGET          ; DE = the variable, VALTYP = its type
+        PUSH    HL              ; text pointer
+        PUSH    DE
+        LD      A,(ST_VALTYP)
+        PUSH    AF
+        LD      HL,(ST_DATPTR)
+        LD      A,(HL)
+        CP      ','
+        CALL    NZ,DATFND       ; not after an item: the next DATA statement
+        RST     10H             ; the item's first character
+        POP     AF              ; the variable's type
+        PUSH    AF
+        CP      3
+        JR      NZ,READ1
+        CALL    STRLIT          ; a string item
+        JR      READ2
+READ1:  CALL    FIN             ; a number
+READ2:  DEC     HL              ; then only a ',' or the statement's end
+        RST     10H
+        JR      Z,READ3
+        CP      ','
+        JR      Z,READ3
+        LD      HL,(ST_DATLN)   ; ?SN ERROR in the DATA line
+        LD      (ST_CURLN),HL
+        JP      SNERR
+READ3:  LD      (ST_DATPTR),HL
+        POP     AF              ; A = the variable's type
+        POP     DE              ; DE = the variable
+        CALL    LETVAR
+        POP     HL              ; another variable after a comma?
+        LD      A,(HL)
+        CP      ','
+        RET     NZ
+        RST     10H
+        JR      ST_READ
+
+; DATFND: HL at the end of a statement (':' or 00h). Find the next DATA
+; statement: HL at its token. ?OD ERROR at the end of the program.
+; Uses AF, B, DE.
+DATFND: LD      A,(HL)
+        OR      A
+        JR      NZ,DATFN1       ; a ':': the next statement
+        INC     HL              ; the end of a line: the link...
+        LD      A,(HL)
+        INC     HL
+        OR      (HL)
+        LD      E,06H           ; ... 0000h: no more DATA
+        JP      Z,ERROR
+        INC     HL              ; the line number
+        LD      E,(HL)
+        INC     HL
+        LD      D,(HL)
+        LD      (ST_DATLN),DE
+DATFN1: RST     10H             ; the statement's first character
+        CP      88H             ; DATA?
+        RET     Z
+        CALL    SKIPST
+        JR      DATFND
+
+; LETVAR: store the value in FAC into the variable at DE whose type is A
+; (2, 3, 4 or 8), converting a number to that type first; a string into a
+; numeric variable or a number into a string one is ?TM. Uses every
+; register but IX.
+LETVAR: LD      C,A
+        RST     20H             ; FAC: Z when a string
+        LD      A,C
+        JR      NZ,LETVA1
+        CP      3
+        JP      NZ,TMERR
+        JP      STRASG          ; strings part
+LETVA1: CP      3
+        JP      Z,TMERR
+        PUSH    DE
+        PUSH    BC
+        CP      2
+        CALL    Z,FRCINT
+        POP     BC
+        PUSH    BC
+        LD      A,C
+        CP      4
+        CALL    Z,FRCSNG
+        POP     BC
+        LD      A,C
+        CP      8
+        CALL    Z,FRCDBL
+        POP     DE
+        LD      HL,ST_FAC       ; an integer or a single: from 4121h
+        LD      B,0
+        BIT     3,C
+        JR      Z,LETVA2
+        LD      L,LOW (ST_FAC-4) ; a double: all 8 bytes from 411Dh
+LETVA2: LDIR
+        RET
+
+; ============================================================================
+; CSAVE "name" and CLOAD / CLOAD? ["name"]: BASIC programs on tape, as
+; Level II records them (TRS80-REFERENCE.md 4.3): the leader and A5h sync
+; (firmware 0287h), D3h D3h D3h, the name's first character, then the
+; program's bytes from TXTTAB up to VARTAB - 1, which end with three 00h
+; (the last line's end and the 0000h link). The firmware's 500-baud
+; routines do the bits: 0212h motor on, 0264h write a byte, 0296h find the
+; sync, 0235h read a byte, 01F8h motor off.
+; ============================================================================
+ST_CSAVE: CALL  EVALSTR         ; the name
+        PUSH    HL
+        CALL    FREFAC          ; C = length, DE = characters
+        OR      A
+        JP      Z,FCERR         ; "" is no name
+        LD      A,(DE)
+        LD      C,A             ; C = the name
+        XOR     A
+        CALL    0212H           ; cassette #1, motor on
+        CALL    0287H           ; leader and sync
+        LD      A,0D3H
+        CALL    0264H
+        CALL    0264H
+        CALL    0264H
+        LD      A,C
+        CALL    0264H
+        LD      HL,(ST_TXTTAB)
+        LD      DE,(ST_VARTAB)
+CSAVE1: LD      A,(HL)          ; the program, up to VARTAB - 1
+        CALL    0264H
+        INC     HL
+        RST     18H
+        JR      NZ,CSAVE1
+CSAVE2: CALL    01F8H           ; motor off
+        POP     HL
+        RET
+
+; CLOAD? compares the tape with the program in memory and says BAD if they
+; differ. CLOAD replaces the program (and forgets the variables). With a
+; name, the tape's programs with another name are passed over. BREAK stops
+; the tape (firmware 0235h).
+ST_CLOAD: LD    B,1             ; B = 1: CLOAD, 0: CLOAD?
+        CP      0B2H            ; CLOAD? : the ? is stored as PRINT's token
+        JR      NZ,CLOAD1
+        DEC     B
+        INC     HL
+CLOAD1: DEC     HL              ; Z at the end of the statement
+        RST     10H
+        LD      C,0             ; C = the name, 0 = any
+        PUSH    BC
+        JR      Z,CLOAD2
+        CALL    EVALSTR
+        CALL    FREFAC          ; C = length, DE = characters
+        POP     BC
+        LD      C,0
+        OR      A
+        JR      Z,CLOAD1A
+        LD      A,(DE)
+        LD      C,A
+CLOAD1A: PUSH   BC
+CLOAD2: XOR     A
+        CALL    0212H           ; motor on
+CLOAD3: CALL    0296H           ; the sync byte, then D3h D3h D3h
+        LD      B,3
+CLOAD4: CALL    0235H
+        CP      0D3H
+        JR      NZ,CLOAD3
+        DJNZ    CLOAD4
+        CALL    0235H           ; the name
+        POP     BC
+        PUSH    BC
+        INC     C
+        DEC     C
+        JR      Z,CLOAD5        ; any program will do
+        CP      C
+        JR      Z,CLOAD5
+        LD      B,2             ; another program: read past it
+CLOAD5: LD      HL,(ST_TXTTAB)
+        LD      C,3             ; C counts the 00h bytes in a row
+CLOAD6: CALL    0235H
+        DEC     B               ; B: 0 compare, 1 store, 2 skip
+        JP      M,CLOAD8
+        JR      NZ,CLOAD9
+        LD      (HL),A          ; store, leaving room for the stack
+        PUSH    HL
+        LD      DE,100
+        ADD     HL,DE
+        SBC     HL,SP           ; (ADD left NC)
+        POP     HL
+        JR      C,CLOAD9
+        CALL    01F8H
+        JP      OMERR
+CLOAD8: CP      (HL)            ; compare
+        JR      NZ,CLBAD
+CLOAD9: INC     B               ; (undo the DEC)
+        INC     HL
+        OR      A
+        JR      NZ,CLOAD5A
+        DEC     C
+        JR      NZ,CLOAD6
+        JR      CLOADE
+CLOAD5A: LD     C,3
+        JR      CLOAD6
+CLOADE: LD      A,B             ; three 00h: the end
+        CP      2
+        JR      Z,CLOAD3        ; the one passed over: look for the next
+        CALL    01F8H           ; motor off
+        POP     BC
+        DEC     B
+        JP      M,READY         ; CLOAD? and all the same
+        LD      (ST_VARTAB),HL  ; CLOAD: the program ends here
+        JP      CLOADR          ; core: relink, forget the variables, READY
+CLBAD:  CALL    01F8H
+        LD      HL,CLBADM
+CLBAD1: LD      A,(HL)
+        CALL    032AH
+        INC     HL
+        CP      0DH
+        JR      NZ,CLBAD1
+        JP      READY
+CLBADM: DB      "BAD",0DH

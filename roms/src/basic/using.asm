@@ -95,6 +95,8 @@ USING:  CALL    EVALSTR         ; the format
         CALL    USFMT0          ; evaluated later cannot move it
         EX      DE,HL
         POP     HL
+        LD      C,(IX+US_LEN)
+        LD      B,0
         LDIR
 ; The main loop: print the format up to the next field, print the next item
 ; in it, then see what follows the item.
@@ -281,7 +283,8 @@ USNP2:  POP     BC
         CALL    USCH
         CP      '+'
         JR      NZ,USNUM1
-        SET     0,C             ; UF_PLUS
+        SET     0,C             ; UF_PLUS: the sign is one more position
+        INC     D
         CALL    USADV
 USNUM1: CALL    USCH
         CP      '*'
@@ -383,8 +386,8 @@ USSTRI: OR      A
         LD      A,C
         POP     BC
         LD      B,A             ; B = length, C = the field's width
-        INC     C               ; & : as wide as the string
-        DEC     C
+        LD      A,C             ; & (FFh): as wide as the string
+        INC     A
         JR      NZ,USSTR4
         LD      C,B
 USSTR4: LD      A,C             ; C characters: the string's, then spaces
@@ -473,9 +476,11 @@ USFX8:  CALL    USPAD
         LD      A,(IX+US_EXP)
         JR      USPNT
 
-; The exponent form: digits, point, digits, E+nn.
-USEXPF: LD      A,(IX+US_FLG)   ; without a sign in the field, the first
-        AND     UF_SIGN         ; position is the sign's
+; The exponent form: digits, point, digits, E+nn. A sign in front takes
+; the first position (a space when positive, unless the field's sign
+; comes at the end).
+USEXPF: LD      A,(IX+US_FLG)
+        AND     UF_TPLUS+UF_TMIN
         LD      A,(IX+US_BEF)
         JR      NZ,USEX1
         DEC     A
@@ -483,19 +488,18 @@ USEXPF: LD      A,(IX+US_FLG)   ; without a sign in the field, the first
         XOR     A
 USEX1:  LD      D,A             ; D = digits before the point
         ADD     A,(IX+US_AFT)
+        PUSH    DE
         CALL    USRND
+        POP     DE
+        CALL    USLEAD
+        OR      A
+        JR      NZ,USEX2
         LD      A,(IX+US_FLG)
         AND     UF_SIGN
-        JR      NZ,USEX2
-        LD      A,(IX+US_NEG)   ; the sign position: space or -
-        OR      A
+        JR      NZ,USEX3        ; the sign comes at the end
         LD      A,' '
-        JR      Z,USEX3
-        LD      A,'-'
-        JR      USEX3
-USEX2:  CALL    USLEAD
-        OR      A
-USEX3:  CALL    NZ,USOUT
+USEX2:  CALL    USOUT
+USEX3:
         LD      H,0
         LD      C,D
         XOR     A

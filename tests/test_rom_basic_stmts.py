@@ -1,0 +1,453 @@
+"""The free ROM's BASIC statements part (roms/src/basic/stmts.asm, using.asm).
+
+Two kinds of test:
+
+* routine tests on a bare Z80: stmts.asm and using.asm are assembled with
+  small stand-ins for the interpreter's helpers (EVAL hands out prepared
+  values, FOUT hands out prepared number text, output is collected in
+  memory), so PRINT USING's formatting, the graphics arithmetic and the
+  number conversions are checked without the rest of BASIC;
+* program tests on the whole machine (``TRS80()``), which need the
+  interpreter; they skip while basic.asm does not include stmts.asm yet.
+
+Expected PRINT USING results are the documented examples of Microsoft's
+PRINT USING (the rules Level II follows), written out by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from z80emu.asm import assemble
+from z80emu.cpu import Z80
+
+ROOT = Path(__file__).resolve().parent.parent
+BASIC = ROOT / "roms" / "src" / "basic"
+
+# ---- the bare-Z80 harness -------------------------------------------------------
+TEXT = 0x5000       # BASIC text the routine under test parses
+ITEMS = 0x6000      # values EVAL hands out: type byte, then FAC 411Dh-4124h
+FOUTS = 0x6800      # number texts FOUT hands out, each ending with 00h
+STRS = 0x7000       # string descriptors and characters
+OUT = 0x8000        # what was printed
+OUTP, ITEMP, FOUTP, ERRF = 0x7FF0, 0x7FF2, 0x7FF4, 0x7FF6
+RETURN = 0x0F00     # a HALT the routine under test returns to
+
+HARNESS = f"""
+        ORG     0008H
+        JP      SYNCHR
+        ORG     0010H
+        JP      CHRGET
+        ORG     0018H
+        JP      CPHLDE
+        ORG     0020H
+        JP      GETYPE
+        ORG     032AH
+        JP      OUTCH
+        ORG     {RETURN:#06x}
+        HALT
+        ORG     1000H
+        INCLUDE "{BASIC / 'stmts.asm'}"
+        INCLUDE "{BASIC / 'using.asm'}"
+SYNCHR: LD      A,(HL)
+        EX      (SP),HL
+        CP      (HL)
+        INC     HL
+        EX      (SP),HL
+        JR      NZ,SNERR
+CHRGET: INC     HL
+        LD      A,(HL)
+        CP      ':'
+        RET     NC
+        CP      ' '
+        JR      Z,CHRGET
+        CP      '0'
+        CCF
+        INC     A
+        DEC     A
+        RET
+CPHLDE: LD      A,H
+        SUB     D
+        RET     NZ
+        LD      A,L
+        SUB     E
+        RET
+GETYPE: LD      A,(40AFH)
+        SUB     3
+        OR      A
+        RET
+EVALSTR:
+EVAL:   PUSH    DE              ; the next prepared value -> VALTYP, FAC
+        PUSH    BC
+        PUSH    HL
+        LD      HL,({ITEMP:#06x})
+        LD      A,(HL)
+        LD      (40AFH),A
+        INC     HL
+        LD      DE,411DH
+        LD      BC,8
+        LDIR
+        LD      ({ITEMP:#06x}),HL
+        POP     HL
+        POP     BC
+        POP     DE
+        INC     HL              ; the text holds one character per value
+        LD      A,(HL)
+        RET
+GETADR: CALL    EVAL
+        LD      DE,(4121H)
+        RET
+GETBYT: CALL    EVAL
+        LD      A,(4121H)
+        LD      E,A
+        RET
+FREFAC: LD      HL,(4121H)
+        LD      C,(HL)
+        INC     HL
+        LD      E,(HL)
+        INC     HL
+        LD      D,(HL)
+        DEC     HL
+        DEC     HL
+        LD      A,C
+        RET
+FOUT:   LD      HL,({FOUTP:#06x})
+        PUSH    HL
+FOUT1:  LD      A,(HL)
+        INC     HL
+        OR      A
+        JR      NZ,FOUT1
+        LD      ({FOUTP:#06x}),HL
+        POP     HL
+        RET
+OUTCH:  PUSH    HL
+        LD      HL,({OUTP:#06x})
+        LD      (HL),A
+        INC     HL
+        LD      ({OUTP:#06x}),HL
+        POP     HL
+        RET
+FRCINT:
+FRCSNG:
+FRCDBL: RET
+SNERR:  LD      E,02H
+        JR      ERROR
+FCERR:  LD      E,08H
+        JR      ERROR
+TMERR:  LD      E,18H
+        JR      ERROR
+OMERR:  LD      E,0CH
+ERROR:  LD      A,E
+        LD      ({ERRF:#06x}),A
+        HALT
+; not used by these tests
+PTRGET:
+FRESTR:
+ST_PRINT:
+ST_LIST:
+STRLIT:
+FIN:
+STRASG:
+READY:
+CLOADR:
+        HALT
+"""
+
+
+@pytest.fixture(scope="module")
+def harness():
+    result = assemble(HARNESS, str(BASIC / "harness.asm"))
+    assert result.ok, "\n".join(str(e) for e in result.errors)
+    image = bytearray(0x10000)
+    for seg in result.segments:
+        image[seg.address:seg.address + len(seg.data)] = seg.data
+    return bytes(image), result.symbols
+
+
+def call(harness, label: str, text: bytes = b"", items: list[bytes] = (), fouts: list[str] = (),
+         strings: bytes = b"", **regs: int) -> Z80:
+    """Run the routine `label` with HL at `text` until it returns."""
+    image, symbols = harness
+    cpu = Z80()
+    cpu.memory[:] = image
+    cpu.memory[TEXT:TEXT + len(text) + 1] = text + b"\0"
+    table = b"".join(items)
+    cpu.memory[ITEMS:ITEMS + len(table)] = table
+    texts = b"".join(t.encode() + b"\0" for t in fouts)
+    cpu.memory[FOUTS:FOUTS + len(texts)] = texts
+    cpu.memory[STRS:STRS + len(strings)] = strings
+    for address, value in ((OUTP, OUT), (ITEMP, ITEMS), (FOUTP, FOUTS), (ERRF, 0xFF)):
+        cpu.memory[address] = value & 0xFF
+        cpu.memory[address + 1] = value >> 8
+    cpu.sp = 0xF000
+    cpu.sp -= 2
+    cpu.memory[cpu.sp] = RETURN & 0xFF
+    cpu.memory[cpu.sp + 1] = RETURN >> 8
+    cpu.pc = symbols[label]
+    cpu.hl = TEXT
+    for name, value in regs.items():
+        setattr(cpu, name, value)
+    while not cpu.halted and cpu.cycles < 3_000_000:
+        cpu.run(2000)
+    assert cpu.halted, f"{label} did not return"
+    return cpu
+
+
+def error(cpu: Z80) -> int | None:
+    code = cpu.memory[ERRF]
+    return None if code == 0xFF else code
+
+
+def printed(cpu: Z80) -> str:
+    end = cpu.memory[OUTP] | cpu.memory[OUTP + 1] << 8
+    return bytes(cpu.memory[OUT:end]).decode("latin-1")
+
+
+# ---- values as Level II stores them -------------------------------------------------
+def mbf(value: float, double: bool = False) -> bytes:
+    """FAC bytes 411Dh-4124h for a single (or double) in Microsoft binary format."""
+    if value == 0:
+        return bytes(8)
+    mant, exp = math.frexp(abs(value))          # value = mant * 2^exp, 0.5 <= mant < 1
+    bits = 56 if double else 24
+    m = round(mant * (1 << bits))
+    if m >> bits:
+        m >>= 1
+        exp += 1
+    m &= (1 << (bits - 1)) - 1                  # the implied top bit is dropped ...
+    if value < 0:
+        m |= 1 << (bits - 1)                    # ... and holds the sign
+    raw = m.to_bytes(bits // 8, "little")
+    return raw.rjust(7, b"\0") + bytes([exp + 0x80])
+
+
+def single(value: float) -> bytes:
+    return bytes([4]) + mbf(value)
+
+
+def double(value: float) -> bytes:
+    return bytes([8]) + mbf(value, double=True)
+
+
+def integer(value: int) -> bytes:
+    return bytes([2]) + bytes(4) + (value & 0xFFFF).to_bytes(2, "little") + bytes(2)
+
+
+def string_item(address: int) -> bytes:
+    return bytes([3]) + bytes(4) + address.to_bytes(2, "little") + bytes(2)
+
+
+def fac_single(cpu: Z80) -> float:
+    """The FAC (VALTYP 4) as a Python float."""
+    assert cpu.memory[0x40AF] == 4
+    m0, m1, m2, e = cpu.memory[0x4121:0x4125]
+    if e == 0:
+        return 0.0
+    mant = (m2 | 0x80) << 16 | m1 << 8 | m0
+    return (-1 if m2 & 0x80 else 1) * mant / (1 << 24) * 2.0 ** (e - 0x80)
+
+
+def fac_int(cpu: Z80) -> int:
+    assert cpu.memory[0x40AF] == 2
+    v = cpu.memory[0x4121] | cpu.memory[0x4122] << 8
+    return v - 0x10000 if v & 0x8000 else v
+
+
+# ---- PRINT USING ----------------------------------------------------------------
+def using(harness, fmt: str, values: list, trailing: str = "") -> tuple[str, int | None]:
+    """PRINT USING fmt; values... : numbers are given with the text FOUT makes
+    of them, strings as str. Returns (what was printed, error code)."""
+    strings = bytearray(b"\0" * 16)
+    fmt_b = fmt.replace("^", "\x5b").encode("latin-1")
+    descriptors = []
+
+    def add_string(s: bytes) -> int:
+        addr = STRS + len(strings)
+        strings.extend(bytes([len(s)]) + (addr + 3).to_bytes(2, "little") + s)
+        return addr
+
+    fmt_desc = add_string(fmt_b)
+    items = [string_item(fmt_desc)]
+    fouts = []
+    for v in values:
+        if isinstance(v, str) and v[:1] not in " -":
+            descriptors.append(add_string(v.encode()))
+            items.append(string_item(descriptors[-1]))
+        else:
+            kind, text = v if isinstance(v, tuple) else ("d", v)
+            items.append({"d": double, "s": single}[kind](float(text)))
+            fouts.append(text)
+    text = b"F;" + b";".join(b"X" for _ in values) + trailing.encode()
+    cpu = call(harness, "USING", text, items, fouts, bytes(strings))
+    end = cpu.hl
+    assert error(cpu) is not None or end == TEXT + len(text), "USING stopped early"
+    return printed(cpu), error(cpu)
+
+
+@pytest.mark.parametrize("fmt, values, expected", [
+    ("##.##", [" .78"], " 0.78\r"),
+    ("###.##", [" 987.654"], "987.65\r"),
+    ("##.##  ", [" 10.2", " 5.3", " 66.789", " .234"],
+     "10.20   5.30  66.79   0.23  \r"),
+    ("+##.##", ["-68.95", " 2.4", " 55.6", "-.9"], "-68.95 +2.40+55.60 -0.90\r"),
+    ("##.##- ", ["-68.95", " 22.449", "-7.01"], "68.95- 22.45   7.01- \r"),
+    ("**#.# ", [" 12.39", "-.9", " 765.1"], "*12.4 *-0.9 765.1 \r"),
+    ("$$###.##", [" 456.78"], " $456.78\r"),
+    ("**$##.##", [" 2.34"], "***$2.34\r"),
+    ("####,.##", [" 1234.5"], "1,234.50\r"),
+    ("##.##", [" 111.22"], "%111.22\r"),
+    (".##", [" .999"], "%1.00\r"),
+    ("##.##^^^^", [" 234.56"], " 2.35E+02\r"),
+    (".####^^^^-", ["-88888"], ".8889E+05-\r"),
+    ("+.##^^^^", [" 123"], "+.12E+03\r"),
+    ("#", [" 0"], "0\r"),
+    ("###", ["-12"], "-12\r"),
+    ("#.#", [" 1.5E-05"], "0.0\r"),
+    ("##,###,###", [" 1234567"], " 1,234,567\r"),
+    ("X=##", [" 5", " 6"], "X= 5X= 6\r"),
+    ("[#]", [" 7"], "[7]\r"),
+])
+def test_using_numbers(harness, fmt, values, expected):
+    out, err = using(harness, fmt, values)
+    assert err is None
+    assert out == expected
+
+
+def test_using_single_keeps_seven_digits(harness):
+    # a single converted to double shows digits it never held: 7 are kept
+    out, _ = using(harness, "#.##########", [("s", " .100000001490116")])
+    assert out == "0.1000000000\r"
+
+
+@pytest.mark.parametrize("fmt, values, expected", [
+    ("!", ["LOOK", "OUT"], "LO\r"),
+    ("%  %", ["LOOK", "OUT"], "LOOKOUT \r"),
+    ("\\   \\", ["LOOK", "OUT", ], "LOOK OUT  \r"),
+    ("&!", ["LOOK", "OUT"], "LOOKO\r"),
+    ("A%%B", ["XYZ"], "AXYB\r"),
+    ("% X", ["Q"], None),
+])
+def test_using_strings(harness, fmt, values, expected):
+    out, err = using(harness, fmt, values)
+    if expected is None:            # '% X' holds no field: ?FC
+        assert err == 0x08
+    else:
+        assert err is None
+        assert out == expected
+
+
+def test_using_trailing_semicolon_keeps_the_line(harness):
+    out, err = using(harness, "##.", [" 5"], trailing=";")
+    assert (out, err) == (" 5.", None)
+
+
+def test_using_errors(harness):
+    assert using(harness, "##", ["ABC"])[1] == 0x18       # string in a number field: ?TM
+    assert using(harness, "!", [" 5"])[1] == 0x18         # number in a string field
+    assert using(harness, "NONE", [" 5"])[1] == 0x08      # no field at all: ?FC
+
+
+# ---- number conversions -------------------------------------------------------------
+@pytest.mark.parametrize("value, expected", [
+    (0.0, 0), (1.0, 1), (1.99, 1), (255.5, 255), (32767.0, 32767), (32768.0, 32768),
+    (65535.0, 65535), (-1.0, 0xFFFF), (-2.5, 0xFFFE), (-32768.0, 0x8000), (0.5, 0),
+    (15360.0, 0x3C00), (49151.0, 0xBFFF),
+])
+def test_facadr(harness, value, expected):
+    image, symbols = harness
+    for fac in (single(value), double(value)):
+        cpu = Z80()
+        cpu.memory[:] = image
+        cpu.memory[0x40AF] = fac[0]
+        cpu.memory[0x411D:0x4125] = fac[1:]
+        cpu.memory[ERRF] = 0xFF
+        cpu.sp = 0xEFFE
+        cpu.memory[0xEFFE:0xF000] = RETURN.to_bytes(2, "little")
+        cpu.pc = symbols["FACADR"]
+        cpu.run(5000)
+        assert cpu.halted and error(cpu) is None
+        assert cpu.de == expected
+
+
+@pytest.mark.parametrize("value", [65536.0, -65536.0, 1e10])
+def test_facadr_out_of_range(harness, value):
+    image, symbols = harness
+    cpu = Z80()
+    cpu.memory[:] = image
+    cpu.memory[0x40AF] = 4
+    cpu.memory[0x411D:0x4125] = mbf(value)
+    cpu.memory[ERRF] = 0xFF
+    cpu.sp = 0xEFFE
+    cpu.memory[0xEFFE:0xF000] = RETURN.to_bytes(2, "little")
+    cpu.pc = symbols["FACADR"]
+    cpu.run(5000)
+    assert cpu.halted and error(cpu) == 0x08
+
+
+@pytest.mark.parametrize("hl", [0, 1, 2, 255, 4096, 32767, 32768, 48000, 65535])
+def test_retuns(harness, hl):
+    cpu = call(harness, "RETUNS", hl=hl)
+    assert fac_single(cpu) == hl
+    assert cpu.memory[0x4124] == (0 if hl == 0 else 0x80 + hl.bit_length())
+
+
+def test_retint_keeps_hl(harness):
+    cpu = call(harness, "RETINT", hl=0xFFFE)
+    assert fac_int(cpu) == -2 and cpu.hl == 0xFFFE
+
+
+# ---- graphics -------------------------------------------------------------------------
+def graphics(harness, label: str, x: int, y: int, screen: bytes = b" " * 1024) -> Z80:
+    image, symbols = harness
+    cpu = Z80()
+    cpu.memory[:] = image
+    cpu.memory[0x3C00:0x4000] = screen
+    text = b"(X,X)"
+    cpu.memory[TEXT:TEXT + 6] = text + b"\0"
+    items = integer(x) + integer(y)
+    cpu.memory[ITEMS:ITEMS + len(items)] = items
+    for address, value in ((ITEMP, ITEMS), (ERRF, 0xFF), (OUTP, OUT)):
+        cpu.memory[address:address + 2] = value.to_bytes(2, "little")
+    cpu.sp = 0xEFFE
+    cpu.memory[0xEFFE:0xF000] = RETURN.to_bytes(2, "little")
+    cpu.pc = symbols[label]
+    cpu.hl = TEXT
+    cpu.run(20000)
+    assert cpu.halted
+    return cpu
+
+
+@pytest.mark.parametrize("x, y", [(0, 0), (1, 0), (0, 1), (1, 2), (127, 47), (64, 24), (33, 13)])
+def test_set_reset_point(harness, x, y):
+    cell = 0x3C00 + 64 * (y // 3) + x // 2
+    bit = 1 << (2 * (y % 3) + x % 2)
+    cpu = graphics(harness, "ST_SET", x, y)
+    assert error(cpu) is None
+    screen = bytes(cpu.memory[0x3C00:0x4000])
+    assert screen[cell - 0x3C00] == 0x80 | bit
+    assert screen.count(b" ") == 1023                      # nothing else changed
+    assert cpu.hl == TEXT + 5                               # after the ")"
+    cpu = graphics(harness, "FN_POINT", x, y, screen)
+    assert fac_int(cpu) == -1 and cpu.hl == TEXT + 5
+    cpu = graphics(harness, "ST_RESET", x, y, screen)
+    assert cpu.memory[cell] == 0x80
+    cpu = graphics(harness, "FN_POINT", x, y, bytes(cpu.memory[0x3C00:0x4000]))
+    assert fac_int(cpu) == 0
+
+
+def test_set_keeps_other_blocks_and_text_counts_as_dark(harness):
+    screen = bytearray(b"A" * 1024)
+    screen[0] = 0x80 | 0x3E                       # all but the top left block
+    cpu = graphics(harness, "FN_POINT", 2, 0, bytes(screen))   # cell 1 holds "A"
+    assert fac_int(cpu) == 0
+    cpu = graphics(harness, "ST_SET", 0, 0, bytes(screen))
+    assert cpu.memory[0x3C00] == 0xBF
+
+
+@pytest.mark.parametrize("x, y", [(128, 0), (0, 48), (255, 255)])
+def test_graphics_out_of_range(harness, x, y):
+    for label in ("ST_SET", "ST_RESET", "FN_POINT"):
+        assert error(graphics(harness, label, x, y)) == 0x08
