@@ -23,6 +23,7 @@ import pytest
 
 from z80emu.asm import assemble
 from z80emu.cpu import Z80
+from z80emu.formats.basic import TOKENS, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 BASIC = ROOT / "roms" / "src" / "basic"
@@ -33,8 +34,19 @@ ITEMS = 0x6000      # values EVAL hands out: type byte, then FAC 411Dh-4124h
 FOUTS = 0x6800      # number texts FOUT hands out, each ending with 00h
 STRS = 0x7000       # string descriptors and characters
 OUT = 0x8000        # what was printed
-OUTP, ITEMP, FOUTP, ERRF = 0x7FF0, 0x7FF2, 0x7FF4, 0x7FF6
+OUTP, ITEMP, FOUTP, ERRF, KEYP, DONE = 0x7FF0, 0x7FF2, 0x7FF4, 0x7FF6, 0x7FF8, 0x7FFA
+KEYS = 0x7800       # keys 0049h hands out
+TXTTAB = 0x42E9     # where Level II keeps the program
 RETURN = 0x0F00     # a HALT the routine under test returns to
+
+def keytab() -> str:
+    """KEYTAB as tokens.asm has it, made from the same token list."""
+    lines = ["KEYTAB:"]
+    for word in TOKENS:
+        codes = [ord(word[0]) | 0x80] + [ord(c) for c in word[1:]]
+        lines.append("        DB      " + ",".join(f"{c:03X}H" for c in codes))
+    return "\n".join(lines) + "\n        DB      80H\n"
+
 
 HARNESS = f"""
         ORG     0008H
@@ -45,6 +57,8 @@ HARNESS = f"""
         JP      CPHLDE
         ORG     0020H
         JP      GETYPE
+        ORG     0049H
+        JP      KEYIN
         ORG     032AH
         JP      OUTCH
         ORG     {RETURN:#06x}
@@ -143,6 +157,22 @@ OMERR:  LD      E,0CH
 ERROR:  LD      A,E
         LD      ({ERRF:#06x}),A
         HALT
+KEYIN:  PUSH    HL              ; 0049h: the next key of the list
+        LD      HL,({KEYP:#06x})
+        LD      A,(HL)
+        INC     HL
+        LD      ({KEYP:#06x}),HL
+        POP     HL
+        OR      A
+        RET     NZ
+        HALT                    ; no keys left
+READY:  LD      A,1             ; where BASIC carries on: 1 READY,
+        JR      FINISH
+EDENTR: LD      A,2             ; 2 a line entered as if typed,
+        JR      FINISH
+CLOADR: LD      A,3             ; 3 the program changed
+FINISH: LD      ({DONE:#06x}),A
+        HALT
 ; not used by these tests
 PTRGET:
 FRESTR:
@@ -151,10 +181,8 @@ ST_LIST:
 STRLIT:
 FIN:
 STRASG:
-READY:
-CLOADR:
         HALT
-"""
+""" + keytab()
 
 
 @pytest.fixture(scope="module")
@@ -168,11 +196,21 @@ def harness():
 
 
 def call(harness, label: str, text: bytes = b"", items: list[bytes] = (), fouts: list[str] = (),
-         strings: bytes = b"", **regs: int) -> Z80:
-    """Run the routine `label` with HL at `text` until it returns."""
+         strings: bytes = b"", program: str = "", keys: bytes = b"", **regs: int) -> Z80:
+    """Run the routine `label` with HL at `text` until it returns (or goes on
+    to READY and the like, see FINISH), with a BASIC program in memory and
+    keys waiting."""
     image, symbols = harness
     cpu = Z80()
     cpu.memory[:] = image
+    if program:
+        code = tokenize(program).image(TXTTAB)
+        cpu.memory[TXTTAB - 1:TXTTAB + len(code)] = b"\0" + code
+        cpu.memory[0x40A4:0x40A6] = TXTTAB.to_bytes(2, "little")
+        cpu.memory[0x40F9:0x40FB] = (TXTTAB + len(code)).to_bytes(2, "little")
+    cpu.memory[KEYS:KEYS + len(keys) + 1] = keys + b"\0"
+    cpu.memory[KEYP:KEYP + 2] = KEYS.to_bytes(2, "little")
+    cpu.memory[DONE] = 0
     cpu.memory[TEXT:TEXT + len(text) + 1] = text + b"\0"
     table = b"".join(items)
     cpu.memory[ITEMS:ITEMS + len(table)] = table
@@ -451,3 +489,111 @@ def test_set_keeps_other_blocks_and_text_counts_as_dark(harness):
 def test_graphics_out_of_range(harness, x, y):
     for label in ("ST_SET", "ST_RESET", "FN_POINT"):
         assert error(graphics(harness, label, x, y)) == 0x08
+
+
+# ---- the program: EDIT, DELETE, AUTO ---------------------------------------------------
+def buffer_text(cpu: Z80) -> str:
+    end = cpu.memory.index(0, 0x41E8)
+    return bytes(cpu.memory[0x41E8:end]).decode("latin-1")
+
+
+def program_lines(cpu: Z80) -> list[int]:
+    """The line numbers, walking the links from TXTTAB (as relinked)."""
+    numbers, address = [], TXTTAB
+    while cpu.memory[address] | cpu.memory[address + 1]:
+        numbers.append(cpu.memory[address + 2] | cpu.memory[address + 3] << 8)
+        address = cpu.memory.index(0, address + 4) + 1
+    assert cpu.memory[0x40F9] | cpu.memory[0x40FA] << 8 == address + 2
+    return numbers
+
+
+PROGRAM = '10 PRINT"HELLO"\n20 IF A THEN 5 ELSE 7\n30 X=1 \'NOTE\n40 DATA 1,"A",B'
+
+
+@pytest.mark.parametrize("keys, shown, entered", [
+    (b"\r", '10 PRINT"HELLO"\r', '10 PRINT"HELLO"'),
+    (b"E", "10 \r", '10 PRINT"HELLO"'),
+    (b"7 IX\x1b\r", '10 PRINT"HXELLO"\r', '10 PRINT"HXELLO"'),
+    (b"2DE", "10 !PR!\r", '10 INT"HELLO"'),
+    (b"SLCY\r", '10 PRINT"HEYLO"\r', '10 PRINT"HEYLO"'),
+    (b"2SL\r", '10 PRINT"HELLO"\r', '10 PRINT"HELLO"'),
+    (b'K"E', '10 !PRINT!\r', '10 "HELLO"'),
+    (b"X!\r", '10 PRINT"HELLO"!\r', '10 PRINT"HELLO"!'),
+    (b"HEND\r", "10 END\r", "10 END"),
+    (b"X\x08\x08\r", '10 PRINT"HELLO"\x08\x08\r', '10 PRINT"HELL'),
+    (b"3 \x08\x08I?\x1bE", "10 PRI\x08\x08?\r", "10 P?RINT\"HELLO\""),
+    (b"2DA\r", '10 !PR!\r10 PRINT"HELLO"\r', '10 PRINT"HELLO"'),
+    (b"5 L2DE", '10 PRINT"HELLO"\r10 !PR!\r', '10 INT"HELLO"'),
+])
+def test_edit(harness, keys, shown, entered):
+    cpu = call(harness, "ST_EDIT", b"10", program=PROGRAM, keys=keys)
+    assert cpu.memory[DONE] == 2
+    assert printed(cpu) == shown
+    assert buffer_text(cpu) == entered
+
+
+def test_edit_spells_out_else_and_apostrophe(harness):
+    cpu = call(harness, "ST_EDIT", b"20", program=PROGRAM, keys=b"\r")
+    assert buffer_text(cpu) == "20 IF A THEN 5 ELSE 7"
+    cpu = call(harness, "ST_EDIT", b"30", program=PROGRAM, keys=b"\r")
+    assert buffer_text(cpu) == "30 X=1 'NOTE"
+
+
+def test_edit_quit_and_missing_line(harness):
+    cpu = call(harness, "ST_EDIT", b"10", program=PROGRAM, keys=b"2DQ")
+    assert cpu.memory[DONE] == 1                          # READY, nothing entered
+    assert error(call(harness, "ST_EDIT", b"15", program=PROGRAM)) == 0x0E   # ?UL
+
+
+@pytest.mark.parametrize("text, left", [
+    (b"20", [10, 30, 40]),
+    (b"20\xce30", [10, 40]),
+    (b"\xce20", [30, 40]),
+    (b"30\xce", [10, 20]),
+    (b"15\xce35", [10, 40]),
+    (b" 10 \xce 40", []),
+])
+def test_delete(harness, text, left):
+    cpu = call(harness, "ST_DELETE", text, program=PROGRAM)
+    assert error(cpu) is None and cpu.memory[DONE] == 3
+    # CLOADR (the core) relinks; here the lines are walked by their ends
+    assert program_lines(cpu) == left
+
+
+@pytest.mark.parametrize("text", [b"15", b"50\xce60"])
+def test_delete_nothing(harness, text):
+    assert error(call(harness, "ST_DELETE", text, program=PROGRAM)) == 0x08
+
+
+@pytest.mark.parametrize("text, start, step", [(b"", 10, 10), (b"100", 100, 10),
+                                               (b"5,5", 5, 5), (b",20", 10, 20)])
+def test_auto(harness, text, start, step):
+    cpu = call(harness, "ST_AUTO", text)
+    assert cpu.memory[0x40E1] != 0
+    assert cpu.memory[0x40E2] | cpu.memory[0x40E3] << 8 == start
+    assert cpu.memory[0x40E4] | cpu.memory[0x40E5] << 8 == step
+
+
+def test_autoln(harness):
+    image, symbols = harness
+    cpu = call(harness, "ST_AUTO", b"10,10")
+    memory = bytes(cpu.memory)
+    shown = []
+    for expected in ("10* ", "20* ", "30* ", "40* ", "50 "):
+        cpu = Z80()
+        cpu.memory[:] = memory
+        cpu.memory[OUTP:OUTP + 2] = OUT.to_bytes(2, "little")
+        code = tokenize(PROGRAM).image(TXTTAB)
+        cpu.memory[TXTTAB:TXTTAB + len(code)] = code
+        cpu.memory[0x40A4:0x40A6] = TXTTAB.to_bytes(2, "little")
+        cpu.sp = 0xEFFE
+        cpu.memory[0xEFFE:0xF000] = RETURN.to_bytes(2, "little")
+        cpu.pc = symbols["AUTOLN"]
+        cpu.run(50000)
+        assert cpu.halted
+        shown.append(printed(cpu))
+        number = int(expected.rstrip("* "))
+        assert buffer_text(cpu) == f"{number} "
+        assert cpu.hl == 0x41E8 + len(f"{number} ") and cpu.de == number
+        memory = bytes(cpu.memory)
+    assert shown == ["10* ", "20* ", "30* ", "40* ", "50 "]

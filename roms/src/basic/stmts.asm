@@ -613,3 +613,540 @@ CLBAD1: LD      A,(HL)
         JR      NZ,CLBAD1
         JP      READY
 CLBADM: DB      "BAD",0DH
+
+; ============================================================================
+; Line numbers: reading, finding, printing (for AUTO, DELETE and EDIT)
+; ============================================================================
+
+; LINNUM: the decimal number at HL (after any spaces) -> DE (0 when there are no digits); HL
+; after it and any spaces, A = the character there with CHRGET's flags.
+LINNUM: DEC     HL              ; skip spaces
+        RST     10H
+        LD      DE,0
+LINNM1: LD      A,(HL)
+        SUB     '0'
+        CP      10
+        JR      NC,LINNM2
+        PUSH    HL
+        LD      H,D             ; DE = DE x 10 + digit
+        LD      L,E
+        ADD     HL,HL
+        ADD     HL,HL
+        ADD     HL,DE
+        ADD     HL,HL
+        LD      E,A
+        LD      D,0
+        ADD     HL,DE
+        EX      DE,HL
+        POP     HL
+        INC     HL
+        JR      LINNM1
+LINNM2: DEC     HL
+        RST     10H
+        RET
+
+; FINDLN: find line DE in the program. Z: HL = that line (its link field);
+; NZ: HL = the first line after it, or the 0000h link at the end (then NC).
+; Uses A.
+FINDLN: LD      HL,(ST_TXTTAB)
+FNDLN1: LD      A,(HL)          ; the end of the program?
+        INC     HL
+        OR      (HL)
+        DEC     HL
+        JR      Z,FNDLN2
+        PUSH    HL
+        INC     HL              ; HL = this line's number
+        INC     HL
+        LD      A,(HL)
+        INC     HL
+        LD      H,(HL)
+        LD      L,A
+        RST     18H             ; compare with DE
+        POP     HL
+        RET     NC              ; this line or past it
+        LD      A,(HL)          ; the next line
+        INC     HL
+        LD      H,(HL)
+        LD      L,A
+        JR      FNDLN1
+FNDLN2: OR      1               ; NZ, NC: the end
+        RET
+
+; DIV10: HL = HL / 10, A = the remainder. Uses C.
+DIV10:  XOR     A
+        LD      C,16
+DIV101: ADD     HL,HL
+        RLA
+        CP      10
+        JR      C,DIV102
+        SUB     10
+        INC     L
+DIV102: DEC     C
+        JR      NZ,DIV101
+        RET
+
+; NUMPR: print HL (0-65535) in decimal. Uses AF, BC, HL.
+NUMPR:  LD      B,0
+NUMPR1: CALL    DIV10           ; digits come lowest first: stack them
+        ADD     A,'0'
+        PUSH    AF
+        INC     B
+        LD      A,H
+        OR      L
+        JR      NZ,NUMPR1
+NUMPR2: POP     AF
+        CALL    USOUT
+        DJNZ    NUMPR2
+        RET
+
+; ============================================================================
+; AUTO [start][,step]: number the lines typed, from start (10) in steps of
+; step (10). The READY loop calls AUTOLN before each line while AUTO is on
+; (40E1h not 0); BREAK turns it off.
+; ============================================================================
+ST_AUTO_LN  EQU 40E2H           ; the next number
+ST_AUTO_ST  EQU 40E4H           ; the step
+ST_AUTO_ON  EQU 40E1H           ; not 0: AUTO is on
+
+ST_AUTO: CALL   LINNUM          ; start (0: none given)
+        LD      A,D
+        OR      E
+        JR      NZ,AUTO1
+        LD      E,10
+AUTO1:  PUSH    DE
+        LD      DE,10           ; the step
+        LD      A,(HL)
+        CP      ','
+        JR      NZ,AUTO2
+        INC     HL
+        CALL    LINNUM
+        LD      A,D
+        OR      E
+        JP      Z,FCERR         ; a step of 0
+AUTO2:  LD      (ST_AUTO_ST),DE
+        POP     DE
+        LD      (ST_AUTO_LN),DE
+        LD      A,1
+        LD      (ST_AUTO_ON),A
+        RET
+
+; AUTOLN (for the READY loop): print the next AUTO number, a * after it if
+; that line exists already, and a space; put the number and a space in the
+; input buffer at 41E8h; step the number on. Out: HL = the buffer after the
+; space (where the typed text goes), DE = the line number. Uses every
+; register.
+AUTOLN: LD      DE,(ST_AUTO_LN)
+        PUSH    DE
+        LD      HL,(ST_AUTO_ST)
+        ADD     HL,DE
+        LD      (ST_AUTO_LN),HL
+        EX      DE,HL
+        CALL    NUMPR
+        POP     DE
+        PUSH    DE
+        CALL    FINDLN
+        LD      A,'*'
+        CALL    Z,USOUT
+        LD      A,' '
+        CALL    USOUT
+        LD      HL,ED_BUF       ; the same in the buffer
+        LD      (HL),0
+        CALL    INSCH           ; the space
+        POP     HL
+        PUSH    HL
+        CALL    PREPNUM         ; the digits before it
+        LD      HL,ED_BUF       ; HL = after the space
+AUTOL1: LD      A,(HL)
+        INC     HL
+        CP      ' '
+        JR      NZ,AUTOL1
+        POP     DE
+        RET
+
+; ============================================================================
+; DELETE a-b, DELETE -b, DELETE a: remove those lines (?FC when there are
+; none), then READY.
+; ============================================================================
+ST_DELETE: CALL LINNUM          ; a (0 when not given)
+        PUSH    DE
+        CP      0CEH            ; the minus sign is stored as its token
+        JR      NZ,DELET1
+        INC     HL
+        CALL    LINNUM          ; b
+        LD      A,D
+        OR      E
+        JR      NZ,DELET2
+        DEC     DE              ; "a-": to the end
+        JR      DELET2
+DELET1: POP     DE              ; just a
+        PUSH    DE
+DELET2: CALL    FINDLN          ; the end: after line b
+        JR      NZ,DELET3
+        LD      A,(HL)
+        INC     HL
+        LD      H,(HL)
+        LD      L,A
+DELET3: EX      (SP),HL         ; (SP) = end, HL = a
+        EX      DE,HL
+        CALL    FINDLN          ; HL = the first line to go
+        POP     DE              ; DE = the first line to stay
+        RST     18H
+        JP      NC,FCERR        ; nothing between them
+        PUSH    HL
+        LD      HL,(ST_VARTAB)  ; BC = bytes from DE to the program's end
+        OR      A
+        SBC     HL,DE
+        LD      B,H
+        LD      C,L
+        EX      DE,HL
+        POP     DE
+        LDIR                    ; move them down
+        LD      (ST_VARTAB),DE
+        JP      CLOADR          ; core: relink, forget the variables, READY
+
+; ============================================================================
+; EDIT line: Level II's line editor. The line is spelled out (as LIST
+; shows it) into the input buffer at 41E8h and edited there with these
+; commands (n is an optional count, 1 when left out):
+;   n SPACE   move right n characters (they are shown)
+;   n <-      move left n characters
+;   L         show the rest of the line, start again at its beginning
+;   X         show the rest, insert at its end
+;   H         delete the rest, insert there
+;   I         insert before the cursor: what is typed goes in, <- deletes
+;             backwards; SHIFT + up arrow ends inserting, ENTER ends editing
+;   n D       delete n characters (shown between !s)
+;   n C       change the next n characters to the ones typed
+;   n S c     move to the n-th following c
+;   n K c     delete up to the n-th following c (shown between !s)
+;   A         forget the changes and start again
+;   E         end, keeping the changes
+;   ENTER     show the rest, end, keeping the changes
+;   Q         end, forgetting the changes
+; Keeping the changes enters the line as if it had been typed (EDENTR,
+; core), which stores it again, tokenized.
+; ============================================================================
+ED_BUF  EQU     41E8H           ; the input buffer
+
+ST_EDIT: CALL   LINNUM          ; the line's number (EDIT ends at READY)
+        EX      DE,HL
+EDSTRT: PUSH    HL              ; (SP) = the line number
+        EX      DE,HL
+        CALL    FINDLN
+        LD      E,0EH           ; no such line: ?UL ERROR
+        JP      NZ,ERROR
+        INC     HL              ; the text
+        INC     HL
+        INC     HL
+        INC     HL
+        LD      DE,ED_BUF
+        CALL    DETOK
+EDAGN:  POP     HL              ; show the number and a space
+        PUSH    HL
+        CALL    NUMPR
+        LD      A,' '
+        CALL    USOUT
+        LD      HL,ED_BUF       ; HL = the cursor
+EDCMD:  LD      C,0             ; the count
+EDKEY:  CALL    EDWAIT
+        SUB     '0'
+        CP      10
+        JR      NC,EDKEY1
+        LD      B,A             ; a digit: C = C x 10 + digit
+        LD      A,C
+        ADD     A,A
+        ADD     A,A
+        ADD     A,C
+        ADD     A,A
+        ADD     A,B
+        LD      C,A
+        JR      EDKEY
+EDKEY1: ADD     A,'0'           ; the command
+        INC     C               ; no count: 1
+        DEC     C
+        JR      NZ,EDKEY2
+        INC     C
+EDKEY2: PUSH    HL
+        LD      HL,EDTAB
+EDKEY3: LD      B,(HL)          ; find it in the table
+        INC     HL
+        INC     B
+        DEC     B
+        JR      Z,EDKEY4        ; not there: ignored
+        CP      B
+        LD      B,(HL)
+        INC     HL
+        JR      NZ,EDKEY3
+        LD      A,B             ; the handler: EDBASE + offset
+        LD      HL,EDBASE
+        ADD     A,L
+        LD      L,A
+        JR      NC,EDKEY5
+        INC     H
+EDKEY5: EX      (SP),HL         ; HL = cursor; the handler's address is
+        RET                     ; on the stack: go there
+EDKEY4: POP     HL
+        JR      EDCMD
+
+; The commands: character, then the handler's distance from EDBASE.
+EDTAB:  DB      ' ',EDRGT-EDBASE, 08H,EDLFT-EDBASE, 'L',EDL-EDBASE
+        DB      'X',EDX-EDBASE, 'H',EDH-EDBASE, 'I',EDINS-EDBASE
+        DB      'D',EDD-EDBASE, 'C',EDC-EDBASE, 'S',EDS-EDBASE
+        DB      'K',EDK-EDBASE, 'A',EDA-EDBASE, 'E',EDE-EDBASE
+        DB      0DH,EDENT-EDBASE, 'Q',EDQ-EDBASE, 0
+
+EDBASE:
+; n SPACE: right.
+EDRGT:  CALL    EDSHOW
+        DEC     C
+        JR      NZ,EDRGT
+        JR      EDCMD
+; n <-: left.
+EDLFT:  LD      A,L
+        CP      LOW ED_BUF
+        JR      Z,EDCMD         ; at the start
+        DEC     HL
+        LD      A,08H
+        CALL    USOUT
+        DEC     C
+        JR      NZ,EDLFT
+        JR      EDCMD
+; L: the rest, then again from the start.
+EDL:    CALL    EDREST
+        LD      A,0DH
+        CALL    USOUT
+        JP      EDAGN
+; X: the rest, then insert. H: delete the rest, then insert.
+EDX:    CALL    EDREST
+        JR      EDINS
+EDH:    LD      (HL),0
+; I: insert until SHIFT + up arrow (or ENTER).
+EDINS:  CALL    EDWAIT
+        CP      1BH             ; SHIFT + up arrow: back to commands
+        JP      Z,EDCMD
+        CP      0DH
+        JP      Z,EDENT
+        CP      08H
+        JR      NZ,EDINS1
+        LD      A,L             ; <- : delete the character before
+        CP      LOW ED_BUF
+        JR      Z,EDINS
+        DEC     HL
+        CALL    DELCH
+        LD      A,08H
+        CALL    USOUT
+        JR      EDINS
+EDINS1: LD      B,A
+        PUSH    HL              ; room for one more? (240 characters)
+        LD      HL,ED_BUF+240
+        CALL    EDEND
+        POP     HL
+        JR      Z,EDINS
+        LD      A,B
+        CALL    USOUT
+        CALL    INSCH
+        INC     HL
+        JR      EDINS
+; n D: delete, showing !deleted!.
+EDD:    LD      A,'!'
+        CALL    USOUT
+EDD1:   LD      A,(HL)
+        OR      A
+        JR      Z,EDD2
+        CALL    USOUT
+        CALL    DELCH
+        DEC     C
+        JR      NZ,EDD1
+EDD2:   LD      A,'!'
+        CALL    USOUT
+        JP      EDCMD
+; n C: change.
+EDC:    LD      A,(HL)
+        OR      A
+        JP      Z,EDCMD
+        CALL    EDWAIT
+        LD      (HL),A
+        CALL    EDSHOW
+        DEC     C
+        JR      NZ,EDC
+        JP      EDCMD
+; n S c: move to the n-th c after the cursor.
+EDS:    CALL    EDWAIT
+        LD      B,A
+EDS1:   CALL    EDSHOW          ; step over the character at the cursor
+EDS2:   LD      A,(HL)
+        OR      A
+        JP      Z,EDCMD
+        CP      B
+        JR      Z,EDS3
+        CALL    EDSHOW
+        JR      EDS2
+EDS3:   DEC     C
+        JR      NZ,EDS1
+        JP      EDCMD
+; n K c: delete up to the n-th c after the cursor.
+EDK:    CALL    EDWAIT
+        LD      B,A
+        LD      A,'!'
+        CALL    USOUT
+EDK1:   CALL    EDKDEL          ; the character at the cursor goes
+EDK2:   LD      A,(HL)
+        OR      A
+        JR      Z,EDD2
+        CP      B
+        JR      Z,EDK3
+        CALL    EDKDEL
+        JR      EDK2
+EDK3:   DEC     C
+        JR      NZ,EDK1
+        JR      EDD2
+; A: start again with the line as it is stored.
+EDA:    LD      A,0DH
+        CALL    USOUT
+        POP     HL
+        JP      EDSTRT
+; Q: back to READY, the line unchanged.
+EDQ:    LD      A,0DH
+        CALL    USOUT
+        JP      READY
+; ENTER: show the rest and keep the changes. E: keep them.
+EDENT:  CALL    EDREST
+EDE:    LD      A,0DH
+        CALL    USOUT
+        POP     HL              ; the number, then a space, before the text
+        LD      A,' '
+        PUSH    HL
+        LD      HL,ED_BUF
+        CALL    INSCH
+        POP     HL
+        CALL    PREPNUM
+        LD      HL,ED_BUF
+        JP      EDENTR          ; core: enter the line as if typed
+
+; The editor's helpers.
+; EDWAIT: wait for a key (firmware 0049h); keeps BC, DE, HL.
+EDWAIT: PUSH    DE
+        PUSH    BC
+        PUSH    HL
+        CALL    0049H
+        POP     HL
+        POP     BC
+        POP     DE
+        RET
+; EDSHOW: show the character at the cursor and step past it (not past the
+; end).
+EDSHOW: LD      A,(HL)
+        OR      A
+        RET     Z
+        CALL    USOUT
+        INC     HL
+        RET
+; EDREST: show the rest of the line; HL at its end.
+EDREST: CALL    EDSHOW
+        JR      NZ,EDREST
+        RET
+; EDKDEL: show the character at the cursor and delete it.
+EDKDEL: LD      A,(HL)
+        OR      A
+        RET     Z
+        CALL    USOUT
+        JR      DELCH
+; EDEND: Z if the buffer's end mark lies at HL or before it. Uses A, DE.
+EDEND:  LD      DE,ED_BUF-1
+EDEND1: INC     DE
+        LD      A,(DE)
+        OR      A
+        JR      NZ,EDEND1
+        EX      DE,HL           ; HL = the end, DE = the limit
+        RST     18H
+        EX      DE,HL
+        JR      C,EDEND2
+        XOR     A               ; at or past the limit: Z
+        RET
+EDEND2: OR      1
+        RET
+
+; DELCH: delete the character at HL (the text ends with 00h). Keeps HL.
+; Uses AF, DE.
+DELCH:  PUSH    HL
+        LD      D,H
+        LD      E,L
+        INC     HL
+DELCH1: LD      A,(HL)
+        LD      (DE),A
+        INC     HL
+        INC     DE
+        OR      A
+        JR      NZ,DELCH1
+        POP     HL
+        RET
+
+; INSCH: insert A at HL, moving the rest (up to its 00h) up one. Keeps HL.
+; Uses AF, C.
+INSCH:  PUSH    HL
+INSCH1: LD      C,(HL)
+        LD      (HL),A
+        INC     HL
+        LD      A,C
+        OR      A
+        JR      NZ,INSCH1
+        LD      (HL),A
+        POP     HL
+        RET
+
+; PREPNUM: put the decimal digits of HL in front of the text at 41E8h.
+; Uses AF, BC, HL.
+PREPNUM: CALL   DIV10           ; the lowest digit first: each goes in front
+        ADD     A,'0'
+        PUSH    HL
+        LD      HL,ED_BUF
+        CALL    INSCH
+        POP     HL
+        LD      A,H
+        OR      L
+        JR      NZ,PREPNUM
+        RET
+
+; DETOK: spell out a line's text as LIST shows it. HL = the stored text
+; (ending 00h), DE = where the spelled-out text goes (it ends 00h too).
+; Every byte 80h-FBh is a keyword; ELSE drops the colon stored before it
+; and ' the ":REM" stored before it. Uses AF, BC, DE, HL.
+DETOK:  LD      A,(HL)
+        INC     HL
+        LD      (DE),A
+        OR      A
+        RET     Z
+        CP      80H
+        JR      C,DETOK4
+        CP      0FCH
+        JR      NC,DETOK4
+        CP      95H             ; ELSE: back over its colon
+        JR      Z,DETOK1
+        CP      0FBH            ; ': back over ":REM"
+        JR      NZ,DETOK2
+        DEC     DE
+        DEC     DE
+        DEC     DE
+DETOK1: DEC     DE
+DETOK2: PUSH    HL              ; find the keyword: the (token - 7Fh)-th
+        LD      HL,KEYTAB       ; byte with bit 7 set in KEYTAB
+        SUB     7FH
+        LD      C,A
+DETOK3: BIT     7,(HL)
+        INC     HL
+        JR      Z,DETOK3
+        DEC     C
+        JR      NZ,DETOK3
+        DEC     HL
+        LD      A,(HL)
+        AND     7FH
+DETOK5: LD      (DE),A          ; copy it, up to the next keyword
+        INC     DE
+        INC     HL
+        LD      A,(HL)
+        OR      A
+        JP      P,DETOK5
+        POP     HL
+        JR      DETOK
+DETOK4: INC     DE
+        JR      DETOK
