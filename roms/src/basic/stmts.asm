@@ -29,6 +29,7 @@ ST_VARTAB EQU   40F9H           ; end of the program = start of variables
 ST_STREND EQU   40FDH           ; end of the arrays = start of free memory
 ST_DATPTR EQU   40FFH           ; where READ takes its next item
 ST_TRACE  EQU   411BH           ; TRON flag: not zero = trace on
+ST_READY  EQU   1A19H           ; READY (core), keeps the program
 ST_FAC    EQU   4121H           ; FAC: integer value, or lowest mantissa byte
 ST_FACEXP EQU   4124H           ; FAC: exponent of a single/double value
 
@@ -601,9 +602,13 @@ CLOADE: LD      A,B             ; three 00h: the end
         CALL    01F8H           ; motor off
         POP     BC
         DEC     B
-        JP      M,READY         ; CLOAD? and all the same
+        JP      M,ST_READY         ; CLOAD? and all the same
         LD      (ST_VARTAB),HL  ; CLOAD: the program ends here
-        JP      CLOADR          ; core: relink, forget the variables, READY
+; NEWPRG: the program was replaced or cut: relink its lines, forget the
+; variables (core's LINKER and CLRVAR), then READY.
+NEWPRG: CALL    LINKER
+        CALL    CLRVAR
+        JP      ST_READY
 CLBAD:  CALL    01F8H
         LD      HL,CLBADM
 CLBAD1: LD      A,(HL)
@@ -611,7 +616,7 @@ CLBAD1: LD      A,(HL)
         INC     HL
         CP      0DH
         JR      NZ,CLBAD1
-        JP      READY
+        JP      ST_READY
 CLBADM: DB      "BAD",0DH
 
 ; ============================================================================
@@ -701,7 +706,7 @@ NUMPR2: POP     AF
 
 ; ============================================================================
 ; AUTO [start][,step]: number the lines typed, from start (10) in steps of
-; step (10). The READY loop calls AUTOLN before each line while AUTO is on
+; step (10). The core's READY loop types the number while AUTO is on
 ; (40E1h not 0); BREAK turns it off.
 ; ============================================================================
 ST_AUTO_LN  EQU 40E2H           ; the next number
@@ -711,56 +716,23 @@ ST_AUTO_ON  EQU 40E1H           ; not 0: AUTO is on
 ST_AUTO: CALL   LINNUM          ; start (0: none given)
         LD      A,D
         OR      E
-        JR      NZ,AUTO1
+        JR      NZ,ATO1
         LD      E,10
-AUTO1:  PUSH    DE
+ATO1:   PUSH    DE
         LD      DE,10           ; the step
         LD      A,(HL)
         CP      ','
-        JR      NZ,AUTO2
+        JR      NZ,ATO2
         INC     HL
         CALL    LINNUM
         LD      A,D
         OR      E
         JP      Z,FCERR         ; a step of 0
-AUTO2:  LD      (ST_AUTO_ST),DE
+ATO2:   LD      (ST_AUTO_ST),DE
         POP     DE
         LD      (ST_AUTO_LN),DE
         LD      A,1
         LD      (ST_AUTO_ON),A
-        RET
-
-; AUTOLN (for the READY loop): print the next AUTO number, a * after it if
-; that line exists already, and a space; put the number and a space in the
-; input buffer at 41E8h; step the number on. Out: HL = the buffer after the
-; space (where the typed text goes), DE = the line number. Uses every
-; register.
-AUTOLN: LD      DE,(ST_AUTO_LN)
-        PUSH    DE
-        LD      HL,(ST_AUTO_ST)
-        ADD     HL,DE
-        LD      (ST_AUTO_LN),HL
-        EX      DE,HL
-        CALL    NUMPR
-        POP     DE
-        PUSH    DE
-        CALL    FINDLN
-        LD      A,'*'
-        CALL    Z,USOUT
-        LD      A,' '
-        CALL    USOUT
-        LD      HL,ED_BUF       ; the same in the buffer
-        LD      (HL),0
-        CALL    INSCH           ; the space
-        POP     HL
-        PUSH    HL
-        CALL    PREPNUM         ; the digits before it
-        LD      HL,ED_BUF       ; HL = after the space
-AUTOL1: LD      A,(HL)
-        INC     HL
-        CP      ' '
-        JR      NZ,AUTOL1
-        POP     DE
         RET
 
 ; ============================================================================
@@ -802,11 +774,11 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
         POP     DE
         LDIR                    ; move them down
         LD      (ST_VARTAB),DE
-        JP      CLOADR          ; core: relink, forget the variables, READY
+        JP      NEWPRG
 
 ; ============================================================================
 ; EDIT line: Level II's line editor. The line is spelled out (as LIST
-; shows it) into the input buffer at 41E8h and edited there with these
+; shows it) into the input buffer and edited there with these
 ; commands (n is an optional count, 1 when left out):
 ;   n SPACE   move right n characters (they are shown)
 ;   n <-      move left n characters
@@ -823,10 +795,10 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
 ;   E         end, keeping the changes
 ;   ENTER     show the rest, end, keeping the changes
 ;   Q         end, forgetting the changes
-; Keeping the changes enters the line as if it had been typed (EDENTR,
-; core), which stores it again, tokenized.
+; Keeping the changes enters the line as if it had been typed (the core's
+; MAIN2, with B = its length), which stores it again, tokenized.
 ; ============================================================================
-ED_BUF  EQU     41E8H           ; the input buffer
+ED_BUF  EQU     41EAH           ; where the core's line input puts a line
 
 ST_EDIT: CALL   LINNUM          ; the line's number (EDIT ends at READY)
         EX      DE,HL
@@ -1008,7 +980,7 @@ EDA:    LD      A,0DH
 ; Q: back to READY, the line unchanged.
 EDQ:    LD      A,0DH
         CALL    USOUT
-        JP      READY
+        JP      ST_READY
 ; ENTER: show the rest and keep the changes. E: keep them.
 EDENT:  CALL    EDREST
 EDE:    LD      A,0DH
@@ -1020,8 +992,14 @@ EDE:    LD      A,0DH
         CALL    INSCH
         POP     HL
         CALL    PREPNUM
-        LD      HL,ED_BUF
-        JP      EDENTR          ; core: enter the line as if typed
+        LD      HL,ED_BUF-1     ; B = its length
+        LD      B,0FFH
+EDE1:   INC     HL
+        INC     B
+        LD      A,(HL)
+        OR      A
+        JR      NZ,EDE1
+        JP      MAIN2           ; core: as if typed (text at 41EAh)
 
 ; The editor's helpers.
 ; EDWAIT: wait for a key (firmware 0049h); keeps BC, DE, HL.
@@ -1094,7 +1072,7 @@ INSCH1: LD      C,(HL)
         POP     HL
         RET
 
-; PREPNUM: put the decimal digits of HL in front of the text at 41E8h.
+; PREPNUM: put the decimal digits of HL in front of the text at ED_BUF.
 ; Uses AF, BC, HL.
 PREPNUM: CALL   DIV10           ; the lowest digit first: each goes in front
         ADD     A,'0'
