@@ -173,6 +173,54 @@ READY:  LD      A,1             ; where BASIC carries on: 1 READY,
 MAIN2:  LD      A,2             ; 2 a line entered as if typed
 FINISH: LD      ({DONE:#06x}),A
         HALT
+; LINGET and FNDLIN as the core has them (see basic.asm)
+LINGET: LD      DE,0
+LING1:  RET     NC
+        PUSH    HL
+        LD      H,D
+        LD      L,E
+        ADD     HL,HL
+        ADD     HL,HL
+        ADD     HL,DE
+        ADD     HL,HL
+        SUB     '0'
+        LD      E,A
+        LD      D,0
+        ADD     HL,DE
+        EX      DE,HL
+        POP     HL
+        RST     10H
+        JR      LING1
+FNDLIN: LD      HL,(40A4H)
+FNDL1:  LD      B,H
+        LD      C,L
+        LD      A,(HL)
+        INC     HL
+        OR      (HL)
+        DEC     HL
+        RET     Z
+        INC     HL
+        INC     HL
+        LD      A,(HL)
+        INC     HL
+        LD      H,(HL)
+        LD      L,A
+        RST     18H
+        LD      H,B
+        LD      L,C
+        LD      A,(HL)
+        INC     HL
+        LD      H,(HL)
+        LD      L,A
+        CCF
+        RET     Z
+        CCF
+        RET     NC
+        JR      FNDL1
+STCALL: RST     10H             ; as the core calls a statement handler:
+        JP      (IX)            ; HL at the first character after the token
+ULERR:  LD      E,0EH
+        JR      ERROR
 CLRVAR: LD      A,1             ; the variables forgotten
         LD      ({CLRV:#06x}),A
 LINKER: RET
@@ -229,6 +277,8 @@ def call(harness, label: str, text: bytes = b"", items: list[bytes] = (), fouts:
     cpu.memory[cpu.sp + 1] = RETURN >> 8
     cpu.pc = symbols[label]
     cpu.hl = TEXT
+    if label.startswith("ST_"):
+        cpu.ix, cpu.pc, cpu.hl = symbols[label], symbols["STCALL"], TEXT - 1
     for name, value in regs.items():
         setattr(cpu, name, value)
     while not cpu.halted and cpu.cycles < 3_000_000:

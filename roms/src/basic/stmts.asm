@@ -620,62 +620,9 @@ CLBAD1: LD      A,(HL)
 CLBADM: DB      "BAD",0DH
 
 ; ============================================================================
-; Line numbers: reading, finding, printing (for AUTO, DELETE and EDIT)
+; Line numbers for AUTO, DELETE and EDIT: the core reads them (LINGET) and
+; finds them (FNDLIN); printing and putting them in front of a line here
 ; ============================================================================
-
-; LINNUM: the decimal number at HL (after any spaces) -> DE (0 when there are no digits); HL
-; after it and any spaces, A = the character there with CHRGET's flags.
-LINNUM: DEC     HL              ; skip spaces
-        RST     10H
-        LD      DE,0
-LINNM1: LD      A,(HL)
-        SUB     '0'
-        CP      10
-        JR      NC,LINNM2
-        PUSH    HL
-        LD      H,D             ; DE = DE x 10 + digit
-        LD      L,E
-        ADD     HL,HL
-        ADD     HL,HL
-        ADD     HL,DE
-        ADD     HL,HL
-        LD      E,A
-        LD      D,0
-        ADD     HL,DE
-        EX      DE,HL
-        POP     HL
-        INC     HL
-        JR      LINNM1
-LINNM2: DEC     HL
-        RST     10H
-        RET
-
-; FINDLN: find line DE in the program. Z: HL = that line (its link field);
-; NZ: HL = the first line after it, or the 0000h link at the end (then NC).
-; Uses A.
-FINDLN: LD      HL,(ST_TXTTAB)
-FNDLN1: LD      A,(HL)          ; the end of the program?
-        INC     HL
-        OR      (HL)
-        DEC     HL
-        JR      Z,FNDLN2
-        PUSH    HL
-        INC     HL              ; HL = this line's number
-        INC     HL
-        LD      A,(HL)
-        INC     HL
-        LD      H,(HL)
-        LD      L,A
-        RST     18H             ; compare with DE
-        POP     HL
-        RET     NC              ; this line or past it
-        LD      A,(HL)          ; the next line
-        INC     HL
-        LD      H,(HL)
-        LD      L,A
-        JR      FNDLN1
-FNDLN2: OR      1               ; NZ, NC: the end
-        RET
 
 ; DIV10: HL = HL / 10, A = the remainder. Uses C.
 DIV10:  XOR     A
@@ -713,7 +660,7 @@ ST_AUTO_LN  EQU 40E2H           ; the next number
 ST_AUTO_ST  EQU 40E4H           ; the step
 ST_AUTO_ON  EQU 40E1H           ; not 0: AUTO is on
 
-ST_AUTO: CALL   LINNUM          ; start (0: none given)
+ST_AUTO: CALL   LINGET          ; start (0: none given)
         LD      A,D
         OR      E
         JR      NZ,ATO1
@@ -723,8 +670,8 @@ ATO1:   PUSH    DE
         LD      A,(HL)
         CP      ','
         JR      NZ,ATO2
-        INC     HL
-        CALL    LINNUM
+        RST     10H
+        CALL    LINGET
         LD      A,D
         OR      E
         JP      Z,FCERR         ; a step of 0
@@ -739,12 +686,12 @@ ATO2:   LD      (ST_AUTO_ST),DE
 ; DELETE a-b, DELETE -b, DELETE a: remove those lines (?FC when there are
 ; none), then READY.
 ; ============================================================================
-ST_DELETE: CALL LINNUM          ; a (0 when not given)
+ST_DELETE: CALL LINGET          ; a (0 when not given)
         PUSH    DE
         CP      0CEH            ; the minus sign is stored as its token
         JR      NZ,DELET1
-        INC     HL
-        CALL    LINNUM          ; b
+        RST     10H
+        CALL    LINGET          ; b
         LD      A,D
         OR      E
         JR      NZ,DELET2
@@ -752,15 +699,15 @@ ST_DELETE: CALL LINNUM          ; a (0 when not given)
         JR      DELET2
 DELET1: POP     DE              ; just a
         PUSH    DE
-DELET2: CALL    FINDLN          ; the end: after line b
-        JR      NZ,DELET3
-        LD      A,(HL)
-        INC     HL
-        LD      H,(HL)
-        LD      L,A
+DELET2: CALL    FNDLIN          ; the end: after line b (HL when found)
+        JR      C,DELET3
+        LD      H,B
+        LD      L,C
 DELET3: EX      (SP),HL         ; (SP) = end, HL = a
         EX      DE,HL
-        CALL    FINDLN          ; HL = the first line to go
+        CALL    FNDLIN          ; BC = the first line to go
+        LD      H,B
+        LD      L,C
         POP     DE              ; DE = the first line to stay
         RST     18H
         JP      NC,FCERR        ; nothing between them
@@ -800,14 +747,15 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
 ; ============================================================================
 ED_BUF  EQU     41EAH           ; where the core's line input puts a line
 
-ST_EDIT: CALL   LINNUM          ; the line's number (EDIT ends at READY)
+ST_EDIT: CALL   LINGET          ; the line's number (EDIT ends at READY)
         EX      DE,HL
 EDSTRT: PUSH    HL              ; (SP) = the line number
         EX      DE,HL
-        CALL    FINDLN
-        LD      E,0EH           ; no such line: ?UL ERROR
-        JP      NZ,ERROR
-        INC     HL              ; the text
+        CALL    FNDLIN
+        JP      NC,ULERR        ; no such line
+        LD      H,B             ; the text
+        LD      L,C
+        INC     HL
         INC     HL
         INC     HL
         INC     HL
