@@ -628,3 +628,213 @@ def test_auto(harness, text, start, step):
     assert cpu.memory[0x40E1] != 0
     assert cpu.memory[0x40E2] | cpu.memory[0x40E3] << 8 == start
     assert cpu.memory[0x40E4] | cpu.memory[0x40E5] << 8 == step
+
+
+# ---- whole programs on the machine -------------------------------------------------
+def _rom_has_statements() -> bool:
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from build_rom import build
+        _, symbols = build()
+    except Exception:       # the ROM does not assemble yet (parts in progress)
+        return False
+    finally:
+        sys.path.pop(0)
+    return "USING" in symbols and "ST_POKE" in symbols
+
+
+needs_basic = pytest.mark.skipif(not _rom_has_statements(),
+                                 reason="the ROM's BASIC does not include stmts.asm yet")
+
+
+def machine(**options):
+    from z80emu import TRS80
+    m = TRS80(**options)
+    m.wait_for("READY", timeout=5)
+    return m
+
+
+def run(m, program: str, timeout: float = 20.0) -> list[str]:
+    """Load `program`, RUN it, wait for READY; the screen's lines from RUN on."""
+    from z80emu.loader import fast_load_basic
+    fast_load_basic(m, tokenize(program))
+    m.type("CLS\r")
+    m.run(seconds=0.3)
+    m.type("RUN\r")
+    m.run(seconds=0.2)
+    m.wait_for("READY", timeout=timeout)
+    lines = [line.rstrip() for line in m.screen_text().splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.endswith("RUN"))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "READY")
+    return lines[start + 1:end]
+
+
+@needs_basic
+def test_machine_poke_peek_out_inp_varptr_usr():
+    m = machine()
+    out = run(m, "\n".join([
+        "10 POKE 32000,123:POKE -1,7:PRINT PEEK(32000);PEEK(65535);PEEK(-1)",
+        "20 A%=1234:V=VARPTR(A%):PRINT PEEK(V)+256*PEEK(V+1)",
+        "30 POKE 32001,201:POKE 16526,1:POKE 16527,125:PRINT USR(-5)",
+        "40 OUT 255,0:PRINT INP(255) AND 64",
+        "50 PRINT POS(0);:PRINT POS(0)",
+        "60 X=MEM:Y=FRE(0):PRINT X>1000;X=Y",
+    ]))
+    assert out == [" 123  7  7", " 1234", "-5", " 64", " 0  3", "-1 -1"]
+
+
+@needs_basic
+def test_machine_usr_helpers():
+    # LD A,... : the routine doubles its argument: CALL 0A7Fh, ADD HL,HL, JP 0A9Ah
+    m = machine()
+    code = [0xCD, 0x7F, 0x0A, 0x29, 0xC3, 0x9A, 0x0A]
+    m.poke(0x7D00, bytes(code))
+    out = run(m, "10 POKE 16526,0:POKE 16527,125:PRINT USR(21);USR(-300)")
+    assert out == [" 42 -600"]
+
+
+@needs_basic
+def test_machine_usr_without_address_is_fc():
+    m = machine()
+    assert run(m, "10 PRINT USR(1)") == ["?FC ERROR IN 10"]
+
+
+@needs_basic
+def test_machine_read_data_restore():
+    m = machine()
+    out = run(m, "\n".join([
+        '10 READ A,B$,C%,D$',
+        '20 PRINT A;B$;C%;D$',
+        '30 RESTORE:READ X:PRINT X',
+        '40 READ E$,F:PRINT E$;F',
+        '50 DATA 1.5,"HI, THERE",-7',
+        '60 DATA  PLAIN TEXT , 2E3',
+        '70 READ G',
+    ]))
+    assert out == [" 1.5 HI, THERE-7  PLAIN TEXT", " 1.5", "HI, THERE-7", "?OD ERROR IN 70"]
+
+
+@needs_basic
+def test_machine_read_bad_number_is_sn_in_the_data_line():
+    m = machine()
+    assert run(m, "10 READ A\n20 DATA X1") == ["?SN ERROR IN 20"]
+
+
+@needs_basic
+def test_machine_set_reset_point():
+    m = machine()
+    out = run(m, "\n".join([
+        "10 SET(0,0):SET(127,47):PRINT POINT(0,0);POINT(1,0);POINT(127,47)",
+        "20 RESET(0,0):PRINT POINT(0,0)",
+        "30 SET(128,0)",
+    ]))
+    assert out[-3:] == ["-1  0 -1", " 0", "?FC ERROR IN 30"]
+
+
+@needs_basic
+def test_machine_print_using():
+    m = machine()
+    out = run(m, "\n".join([
+        '10 PRINT USING "##.##";.78',
+        '20 PRINT USING "+##.##";-68.95;2.4',
+        '30 PRINT USING "$$###.##";456.78',
+        '40 PRINT USING "**$##.##";2.34',
+        '50 PRINT USING "####,.##";1234.5',
+        '60 PRINT USING "##.##^^^^";234.56',
+        '70 PRINT USING "!%  %";"LOOK";"OUT"',
+        '80 PRINT USING "###";12;345;6789',
+        '90 A$="##.#":PRINT USING A$;-1.25',
+    ]))
+    assert out == [" 0.78", "-68.95 +2.40", " $456.78", "***$2.34", "1,234.50",
+                   " 2.35E+02", "LOUT ", " 12345%6789", "-1.3"]
+
+
+@needs_basic
+def test_machine_tron_troff_cls():
+    m = machine()
+    out = run(m, "10 TRON\n20 X=1\n30 TROFF\n40 PRINT X")
+    assert out in (["<20><30> 1"], ["[20][30] 1"])
+
+
+@needs_basic
+def test_machine_lprint_and_llist_to_the_parallel_printer():
+    m = machine()
+    run(m, '10 LPRINT "HELLO";\n20 LPRINT 5\n30 PRINT "SCREEN"')
+    assert m.printer.text == "HELLO 5\n"
+    m.type("LLIST\r")
+    m.run(seconds=1)
+    assert m.printer.text.endswith('10 LPRINT "HELLO";\n20 LPRINT 5\n30 PRINT "SCREEN"\n')
+    assert "SCREEN" in m.screen_text()
+
+
+@needs_basic
+def test_machine_lprint_through_a_hooked_driver():
+    from tests.printhelp import load_driver
+    m = machine(serial="terminet")
+    load_driver(m)
+    out = run(m, "\n".join([
+        "10 OUT 232,0:OUT 233,85:OUT 234,108",
+        "20 POKE 16422,17:POKE 16423,127",
+        '30 LPRINT "TO THE TERMINET"',
+    ]), timeout=30)
+    m.run(seconds=2)
+    assert out == []
+    assert m.terminet.text == "TO THE TERMINET"
+
+
+@needs_basic
+def test_machine_csave_cload_round_trip():
+    from z80emu.formats.cas import read_basic_cas
+    m = machine()
+    program = '10 PRINT "FROM TAPE";6*7\n20 DATA 1,2'
+    from z80emu.loader import fast_load_basic
+    fast_load_basic(m, tokenize(program))
+    m.type('CSAVE"T"\r')
+    m.run(seconds=60.0, until=lambda: bool(m.tape.recording) and not m.tape.motor)
+    recorded = bytes(m.tape.recording)
+    assert read_basic_cas(recorded).lines == tokenize(program).lines
+    m2 = machine()
+    m2.tape.insert(recorded)
+    m2.type("CLOAD\r")
+    m2.run(seconds=1)
+    m2.wait_for("READY", timeout=60)
+    m2.type("CLOAD?\r")
+    m2.tape.rewind()
+    m2.run(seconds=1)
+    m2.wait_for("READY", timeout=60)
+    assert "BAD" not in m2.screen_text()
+    m2.type("RUN\r")
+    m2.wait_for("FROM TAPE 42", timeout=5)
+
+
+@needs_basic
+def test_machine_cload_a_cas_by_name_passing_others():
+    from z80emu.formats.cas import write_basic_cas
+    m = machine()
+    tape = (write_basic_cas(tokenize('10 PRINT "FIRST"'), "A")
+            + write_basic_cas(tokenize('10 PRINT "SECOND"'), "B"))
+    m.tape.insert(tape)
+    m.type('CLOAD"B"\r')
+    m.run(seconds=1)
+    m.wait_for("READY", timeout=60)
+    m.type("RUN\r")
+    m.wait_for("SECOND", timeout=5)
+
+
+@needs_basic
+def test_machine_edit_and_delete():
+    m = machine()
+    from z80emu.loader import fast_load_basic
+    fast_load_basic(m, tokenize('10 PRINT "HELLO"\n20 PRINT 2\n30 PRINT 3\n40 PRINT 4'))
+    m.type("EDIT 10\r")
+    m.run(seconds=0.5)
+    m.type("7 IX\x1b\r")          # after H: insert X
+    m.run(seconds=0.5)
+    m.type("DELETE 20-30\r")
+    m.run(seconds=0.5)
+    m.type("RUN\r")
+    m.wait_for("HXELLO", timeout=5)
+    m.run(seconds=0.3)
+    lines = [line.rstrip() for line in m.screen_text().splitlines()]
+    assert lines[lines.index("HXELLO") + 1] == " 4"
