@@ -47,9 +47,9 @@ US_BEF  EQU     28              ; positions left of the point
 US_AFT  EQU     29              ; digits right of the point
 US_FND  EQU     30              ; not 0 once a field was found in the format
 US_LEN  EQU     31              ; the format's length
-US_POS  EQU     32              ; where the next format character is
-US_TXT  EQU     33              ; 2 bytes: the BASIC text pointer
-US_FMT  EQU     35              ; the format string, copied here
+US_PTR  EQU     32              ; 2 bytes: the next format character
+US_TXT  EQU     34              ; 2 bytes: the BASIC text pointer
+US_FMT  EQU     36              ; the format string, copied here, then 00h
 
 UF_PLUS  EQU    01H             ; + at the start
 UF_FILL  EQU    02H             ; **
@@ -78,7 +78,7 @@ USING:  CALL    EVALSTR         ; the format
         EX      DE,HL           ; DE = text pointer, HL = the characters
         PUSH    HL
         LD      B,0
-        LD      HL,2-US_FMT     ; frame = SP - 35 - length (+2: the push)
+        LD      HL,1-US_FMT     ; frame = SP - 36 - length - 1 (+2: the push)
         SBC     HL,BC           ; (carry is clear: OR A above)
         ADD     HL,SP
         PUSH    HL
@@ -88,16 +88,14 @@ USING:  CALL    EVALSTR         ; the format
         LD      (IX+US_TXT),E
         LD      (IX+US_TXT+1),D
         LD      (IX+US_LEN),C
-        XOR     A
-        LD      (IX+US_POS),A
-        LD      (IX+US_FND),A
-        PUSH    HL              ; copy the format into the frame: a string
-        CALL    USFMT0          ; evaluated later cannot move it
+        LD      (IX+US_FND),B
+        PUSH    HL              ; copy the format into the frame (a string
+        CALL    USRST           ; evaluated later cannot move it), 00h after
         EX      DE,HL
         POP     HL
-        LD      C,(IX+US_LEN)
-        LD      B,0
         LDIR
+        XOR     A
+        LD      (DE),A
 ; The main loop: print the format up to the next field, print the next item
 ; in it, then see what follows the item.
 USLOOP: CALL    USSCAN          ; to the next field (wrapping), printing text
@@ -118,244 +116,196 @@ USSEP:  RST     10H             ; CHRGET past the separator
 USFIN:  CALL    USTEXT
         LD      A,0DH
         CALL    USOUT
-USEXIT: LD      E,(IX+US_TXT)   ; DE = text pointer
-        LD      D,(IX+US_TXT+1)
-        CALL    USFMT0          ; HL = end of the frame
+USEXIT: CALL    USRST           ; HL = the format, the frame ends after it
         LD      C,(IX+US_LEN)
         LD      B,0
         ADD     HL,BC
+        INC     HL
+        LD      E,(IX+US_TXT)   ; DE = text pointer
+        LD      D,(IX+US_TXT+1)
         LD      SP,HL           ; drop the frame
         EX      DE,HL
         RET
 
-; HL = address of the format copy's first character (IX + US_FMT). Uses BC.
-USFMT0: PUSH    IX
+; USRST: back to the format's first character: HL = US_PTR = IX + US_FMT.
+; Uses DE.
+USRST:  PUSH    IX
         POP     HL
-        LD      BC,US_FMT
-        ADD     HL,BC
-        RET
-
-; HL = address of the current format character, B = characters left,
-; Z when none are left. Uses A, DE.
-USPTR:  CALL    USFMT0
-        LD      E,(IX+US_POS)
-        LD      D,0
+        LD      DE,US_FMT
         ADD     HL,DE
-        LD      A,(IX+US_LEN)
-        SUB     E
-        LD      B,A
-        RET
-
-; Store the position from B (characters left).
-USSETP: LD      A,(IX+US_LEN)
-        SUB     B
-        LD      (IX+US_POS),A
-        RET
-
-; A = the character at HL if one is left (B > 0), else 0.
-USCH:   XOR     A
-        INC     B
-        DEC     B
-        RET     Z
-        LD      A,(HL)
-        RET
-
-; A = the character after HL if there is one, else 0.
-USCH2:  XOR     A
-        DEC     B
-        JR      Z,USCH2A
-        INC     HL
-        LD      A,(HL)
-        DEC     HL
-USCH2A: INC     B
-        RET
-
-; Step to the next format character.
-USADV:  INC     HL
-        DEC     B
+USPUTP: LD      (IX+US_PTR),L
+        LD      (IX+US_PTR+1),H
         RET
 
 ; ============================================================================
 ; USSCAN: print format text up to the next field, starting the format again
 ; when it ends (?FC when a whole pass finds no field). Returns with the
 ; field found: C = 0 a number field, else a string field of C characters
-; (FFh: the whole string), and the position just after the field.
-; USTEXT: the same, but stops (returns) at the end of the format too.
+; (FFh: the whole string), and US_PTR just after the field.
+; USTEXT: the same, but it also stops at the end of the format.
 ; ============================================================================
-USTEXT: CALL    USPTR
-        RET     Z
-        CALL    USFIELD
-        RET     NC              ; a field: stop before it
-        JR      USTEXT
-USSCAN: CALL    USPTR
-        JR      NZ,USSCN1
-        LD      A,(IX+US_FND)   ; the end of the format: from the start again
+USTEXT: LD      E,1
+        DB      01H             ; LD BC,nn: skips the LD E,0
+USSCAN: LD      E,0
+        LD      L,(IX+US_PTR)
+        LD      H,(IX+US_PTR+1)
+USSC1:  LD      A,(HL)
         OR      A
-        JP      Z,FCERR         ; ... unless it holds no field at all
-        LD      (IX+US_POS),0
-        JR      USSCAN
-USSCN1: CALL    USFIELD
-        JR      C,USSCAN        ; a plain character (printed)
-        LD      (IX+US_FND),A
-        JP      USSETP          ; keep the position after the field
-
-; USFIELD: is there a field at HL (B characters left)? NC and C as above if
-; so (HL, B after it; A not 0); otherwise print the character, step past it,
-; store the position and return carry.
-USFIELD: CALL   USCH
-        CP      '!'
-        LD      C,1
-        JR      Z,USSF1
-        CP      '&'
-        LD      C,0FFH
-        JR      Z,USSF1
-        CP      '%'
-        JR      Z,USSTR
-        CP      '\'
-        JR      Z,USSTR
-        CALL    USNUMP          ; a number field?
-        RET     NC
-USPLAIN: CALL   USPTR           ; not a field: print the character
-        LD      A,(HL)
+        JR      NZ,USSC2
+        DEC     E               ; the end: USTEXT stops here
+        RET     Z
+        INC     E
+        OR      (IX+US_FND)     ; USSCAN starts again, if there is a field
+        JP      Z,FCERR
+        PUSH    DE
+        CALL    USRST
+        POP     DE
+        JR      USSC1
+USSC2:  PUSH    DE
+        CALL    USFLD
+        POP     DE
+        JR      C,USSC3
+        DEC     E               ; a field: USTEXT stops before it
+        RET     Z
+        LD      (IX+US_FND),H   ; (not 0)
+        JR      USPUTP
+USSC3:  LD      A,(HL)          ; a plain character
         CALL    USOUT
-        CALL    USADV
-        CALL    USSETP
+        INC     HL
+        JR      USSC1
+
+; USFLD: is there a field at HL? If so NC, HL after it, and C as USSCAN
+; returns it; if not carry and HL unchanged. Uses AF, B, DE.
+USFLD:  LD      C,1
+        CP      '!'
+        JR      Z,USFL1
+        LD      C,0FFH
+        CP      '&'
+        JR      Z,USFL1
+        CP      '%'             ; %  %  or  \  \ : the same character again
+        JR      Z,USFL2         ; after nothing but spaces
+        CP      '\'
+        JR      NZ,USNUMP
+USFL2:  PUSH    HL
+        LD      C,1
+USFL3:  INC     HL
+        INC     C
+        CP      (HL)
+        JR      Z,USFL4
+        LD      B,A
+        LD      A,(HL)
+        CP      ' '
+        LD      A,B
+        JR      Z,USFL3
+        POP     HL              ; not a field
         SCF
         RET
-USSF1:  CALL    USADV
-        OR      A               ; NC, A not 0
+USFL4:  POP     DE
+USFL1:  INC     HL
+        OR      A               ; NC
         RET
-; %  % : the same character again after nothing but spaces
-USSTR:  LD      E,A             ; E = the delimiter
-        LD      C,2
-        PUSH    HL
-        PUSH    BC
-USSTR1: CALL    USADV
-        CALL    USCH
-        CP      E
-        JR      Z,USSTR2
-        CP      ' '
-        JR      NZ,USSTR3       ; something else: not a field
-        INC     C
-        JR      USSTR1
-USSTR2: CALL    USADV
-        POP     DE              ; drop the saved position
-        POP     DE
-        OR      A               ; NC, A not 0
-        RET
-USSTR3: POP     BC
-        POP     HL
-        JR      USPLAIN
 
 ; USNUMP: a number field at HL? If so NC, C = 0, the field's flags and
-; widths in US_FLG, US_BEF, US_AFT, and HL, B after it. Carry if not.
-USNUMP: PUSH    HL              ; does a number field start here?
-        PUSH    BC
-        CALL    USCH
-        CP      '+'             ; a leading + is looked past
-        CALL    Z,USADV
-        CALL    USCH
-        LD      C,A             ; C = first, A = second character
-        CALL    USCH2
-        CP      '#'
+; widths in US_FLG, US_BEF, US_AFT, and HL after it. Carry if not. It
+; starts with #, .#, $$ or ** (a + may come first).
+USNUMP: PUSH    HL
+        CP      '+'
         JR      NZ,USNP1
-        LD      A,C             ; .#
-        CP      '.'
-        JR      Z,USNP2
-USNP1:  LD      A,C             ; #
+        INC     HL
+        LD      A,(HL)
+USNP1:  INC     HL
+        CP      '#'             ; #
+        JR      Z,USNP3
+        LD      B,A
+        LD      A,(HL)
         CP      '#'
-        JR      Z,USNP2
-        CALL    USCH2           ; $$ or **
-        CP      C
+        JR      NZ,USNP2
+        LD      A,B             ; .#
+        CP      '.'
+        JR      Z,USNP3
+        JR      USNP0
+USNP2:  CP      B               ; $$ or **
         JR      NZ,USNP0
         CP      '$'
-        JR      Z,USNP2
+        JR      Z,USNP3
         CP      '*'
-        JR      Z,USNP2
-USNP0:  POP     BC              ; no
-        POP     HL
+        JR      Z,USNP3
+USNP0:  POP     HL              ; no
         SCF
         RET
-USNP2:  POP     BC
-        POP     HL
-        LD      C,0             ; C = flags, D = before, E = after
-        LD      DE,0
-        CALL    USCH
+USNP3:  POP     HL
+        LD      DE,0            ; C = flags, D = before, E = after
+        LD      C,E
+        LD      A,(HL)
         CP      '+'
-        JR      NZ,USNUM1
+        JR      NZ,USNM1
         SET     0,C             ; UF_PLUS: the sign is one more position
         INC     D
-        CALL    USADV
-USNUM1: CALL    USCH
-        CP      '*'
-        JR      NZ,USNUM2
+        INC     HL
+        LD      A,(HL)
+USNM1:  CP      '*'
+        JR      NZ,USNM2
         SET     1,C             ; UF_FILL: ** is two positions
         INC     D
         INC     D
-        CALL    USADV
-        CALL    USADV
-        CALL    USCH
+        INC     HL
+        INC     HL
+        LD      A,(HL)
         CP      '$'
-        JR      NZ,USNUM3
+        JR      NZ,USNM3
         INC     D               ; **$: one more, for the $
-        JR      USDOL
-USNUM2: CP      '$'
-        JR      NZ,USNUM3
+        JR      USNM2A
+USNM2:  CP      '$'
+        JR      NZ,USNM3
         INC     D               ; $$: two positions, one for the $
         INC     D
-        CALL    USADV
-USDOL:  SET     2,C             ; UF_DOLL
-        CALL    USADV
-USNUM3: CALL    USCH            ; # and , left of the point
+        INC     HL
+USNM2A: SET     2,C             ; UF_DOLL
+        INC     HL
+USNM3:  LD      A,(HL)          ; # and , left of the point
         CP      '#'
-        JR      Z,USNUM4
+        JR      Z,USNM4
         CP      ','
-        JR      NZ,USNUM5
+        JR      NZ,USNM5
         SET     3,C             ; UF_COMMA
-USNUM4: INC     D
-        CALL    USADV
-        JR      USNUM3
-USNUM5: CP      '.'
-        JR      NZ,USNUM7
+USNM4:  INC     D
+        INC     HL
+        JR      USNM3
+USNM5:  CP      '.'
+        JR      NZ,USNM7
         SET     4,C             ; UF_POINT
-USNUM6: CALL    USADV           ; # right of the point
-        CALL    USCH
+USNM6:  INC     HL              ; # right of the point
+        LD      A,(HL)
         CP      '#'
-        JR      NZ,USNUM7
+        JR      NZ,USNM7
         INC     E
-        JR      USNUM6
-USNUM7: LD      (IX+US_FLG),C
+        JR      USNM6
+USNM7:  LD      B,4             ; ^^^^ ?
+        PUSH    HL
+USNM8:  LD      A,(HL)
+        CP      US_UPARR
+        JR      NZ,USNM9
+        INC     HL
+        DJNZ    USNM8
+        SET     5,C             ; UF_EXP: keep the position after them
+        EX      (SP),HL
+USNM9:  POP     HL              ; (fewer than four: back)
+        BIT     0,C             ; a trailing sign, when none leads
+        JR      NZ,USNMX
+        LD      A,(HL)
+        CP      '+'
+        JR      NZ,USNM10
+        SET     6,C             ; UF_TPLUS
+        INC     HL
+USNM10: CP      '-'
+        JR      NZ,USNMX
+        SET     7,C             ; UF_TMIN
+        INC     HL
+USNMX:  LD      (IX+US_FLG),C
         LD      (IX+US_BEF),D
         LD      (IX+US_AFT),E
-        PUSH    HL              ; ^^^^ ?
-        PUSH    BC
-        LD      C,4
-USNUM8: CALL    USCH
-        CP      US_UPARR
-        JR      NZ,USNUM9
-        CALL    USADV
-        DEC     C
-        JR      NZ,USNUM8
-        SET     5,(IX+US_FLG)   ; UF_EXP: keep the position after them
-        POP     AF
-        POP     AF
-        JR      USNM10
-USNUM9: POP     BC              ; fewer than four: back
-        POP     HL
-USNM10: BIT     0,(IX+US_FLG)   ; a trailing sign, when none leads
-        JR      NZ,USNUMX
-        CALL    USCH
-        CP      '+'
-        JR      NZ,USNM11
-        SET     6,(IX+US_FLG)   ; UF_TPLUS
-        JR      USNM12
-USNM11: CP      '-'
-        JR      NZ,USNUMX
-        SET     7,(IX+US_FLG)   ; UF_TMIN
-USNM12: CALL    USADV
-USNUMX: LD      C,0
-        LD      A,1
-        OR      A               ; NC, A not 0
+        LD      C,0
+        OR      A               ; NC
         RET
 
 ; ============================================================================
