@@ -49,7 +49,8 @@ US_FND  EQU     30              ; not 0 once a field was found in the format
 US_LEN  EQU     31              ; the format's length
 US_PTR  EQU     32              ; 2 bytes: the next format character
 US_TXT  EQU     34              ; 2 bytes: the BASIC text pointer
-US_FMT  EQU     36              ; the format string, copied here, then 00h
+US_XP   EQU     36              ; the exponent shown in the ^^^^ form
+US_FMT  EQU     37              ; the format string, copied here, then 00h
 
 UF_PLUS  EQU    01H             ; + at the start
 UF_FILL  EQU    02H             ; **
@@ -62,6 +63,7 @@ UF_TMIN  EQU    80H             ; - at the end
 UF_SIGN  EQU    UF_PLUS+UF_TPLUS+UF_TMIN
 
 US_UPARR EQU    5BH             ; the up arrow (the ^ key)
+USOUT   EQU     032AH           ; A to the current device (keeps all but F)
 
 ; ============================================================================
 ; USING: entered from PRINT with HL just after the USING token; returns
@@ -78,7 +80,7 @@ USING:  CALL    EVALSTR         ; the format
         EX      DE,HL           ; DE = text pointer, HL = the characters
         PUSH    HL
         LD      B,0
-        LD      HL,1-US_FMT     ; frame = SP - 36 - length - 1 (+2: the push)
+        LD      HL,1-US_FMT     ; frame = SP - 37 - length - 1 (+2: the push)
         SBC     HL,BC           ; (carry is clear: OR A above)
         ADD     HL,SP
         PUSH    HL
@@ -354,13 +356,34 @@ USSTR5: CALL    USOUT
         DEC     C
         JR      USSTR4
 
-; A number: its digits, then the fixed or the exponent form.
+; A number: its digits, rounded to the field, then printed.
 USNUMI: CALL    USDIGS
         BIT     5,(IX+US_FLG)
-        JP      NZ,USEXPF
-        LD      A,(IX+US_EXP)   ; round to the digits right of the point
+        JR      Z,USNFX
+        LD      A,(IX+US_FLG)   ; the ^^^^ form: D digits before the point,
+        AND     UF_TPLUS+UF_TMIN ; the field's less one for the sign, unless
+        LD      A,(IX+US_BEF)   ; the sign comes at the end
+        JR      NZ,USNE1
+        DEC     A
+        JP      P,USNE1
+        XOR     A
+USNE1:  PUSH    AF
+        ADD     A,(IX+US_AFT)   ; D + AFT significant digits
+        CALL    USRND
+        POP     DE
+        LD      A,(IX+US_EXP)   ; the exponent shown: EXP - D (0 for 0) ...
+        SUB     D
+        LD      (IX+US_XP),A
+        LD      (IX+US_EXP),D   ; ... and D digits before the point
+        XOR     A
+        OR      (IX+US_N)
+        JR      NZ,USNF1
+        LD      (IX+US_XP),A
+        JR      USNF1
+USNFX:  LD      A,(IX+US_EXP)   ; round to the digits right of the point
         ADD     A,(IX+US_AFT)
         CALL    USRND
+USNF1:
         LD      A,(IX+US_N)     ; D = digits left of the point
         OR      A
         JR      Z,USFX1         ; (none when the value is 0)
@@ -426,76 +449,40 @@ USFX8:  CALL    USPAD
         LD      A,(IX+US_EXP)
         JR      USPNT
 
-; The exponent form: digits, point, digits, E+nn. A sign in front takes
-; the first position (a space when positive, unless the field's sign
-; comes at the end).
-USEXPF: LD      A,(IX+US_FLG)
-        AND     UF_TPLUS+UF_TMIN
-        LD      A,(IX+US_BEF)
-        JR      NZ,USEX1
-        DEC     A
-        JP      P,USEX1
-        XOR     A
-USEX1:  LD      D,A             ; D = digits before the point
-        ADD     A,(IX+US_AFT)
-        PUSH    DE
-        CALL    USRND
-        POP     DE
-        CALL    USLEAD
-        OR      A
-        JR      NZ,USEX2
-        LD      A,(IX+US_FLG)
-        AND     UF_SIGN
-        JR      NZ,USEX3        ; the sign comes at the end
-        LD      A,' '
-USEX2:  CALL    USOUT
-USEX3:
-        LD      H,0
-        LD      C,D
-        XOR     A
-        CALL    USPDIG
-        CALL    USPNT0          ; the point and the digits after it
-        LD      A,'E'
-        CALL    USOUT
-        LD      A,(IX+US_N)     ; exponent = EXP - D (0 for the value 0)
-        OR      A
-        JR      Z,USEX4
-        LD      A,(IX+US_EXP)
-        SUB     D
-USEX4:  LD      C,'+'
-        OR      A
-        JP      P,USEX5
-        NEG
-        LD      C,'-'
-USEX5:  LD      B,A
-        LD      A,C
-        CALL    USOUT
-        LD      A,B
-        LD      C,'0'-1         ; two digits
-USEX6:  INC     C
-        SUB     10
-        JR      NC,USEX6
-        ADD     A,'0'+10
-        LD      B,A
-        LD      A,C
-        CALL    USOUT
-        LD      A,B
-        CALL    USOUT
-        JR      USTRAIL
-
 ; The point (if the field has one) and the digits after it from index A;
-; then the trailing sign.
-USPNT0: LD      A,D
+; then E+nn in the ^^^^ form; then the trailing sign.
 USPNT:  BIT     4,(IX+US_FLG)
-        JR      Z,USTRAIL
+        JR      Z,USPN1
         PUSH    AF
         LD      A,'.'
         CALL    USOUT
         POP     AF
         LD      C,(IX+US_AFT)
         CALL    USPDIG
-        BIT     5,(IX+US_FLG)   ; the exponent form prints its E first
-        RET     NZ
+USPN1:  BIT     5,(IX+US_FLG)
+        JR      Z,USTRAIL
+        LD      A,'E'
+        CALL    USOUT
+        LD      A,(IX+US_XP)
+        LD      C,'+'
+        OR      A
+        JP      P,USPN2
+        NEG
+        LD      C,'-'
+USPN2:  LD      B,A
+        LD      A,C
+        CALL    USOUT
+        LD      A,B
+        LD      C,'0'-1         ; two digits
+USPN3:  INC     C
+        SUB     10
+        JR      NC,USPN3
+        ADD     A,'0'+10
+        LD      B,A
+        LD      A,C
+        CALL    USOUT
+        LD      A,B
+        CALL    USOUT
 ; A trailing + or - from the field.
 USTRAIL: LD     A,(IX+US_FLG)
         AND     UF_TPLUS+UF_TMIN
@@ -504,21 +491,12 @@ USTRAIL: LD     A,(IX+US_FLG)
         LD      A,(IX+US_NEG)
         OR      A
         LD      A,'-'
-        JR      NZ,USOUT
+        JP      NZ,USOUT
         LD      A,'+'
         BIT     6,C
-        JR      NZ,USOUT
+        JP      NZ,USOUT
         LD      A,' '
-; Print A through the current output device (video or printer), keeping
-; BC, DE, HL.
-USOUT:  PUSH    HL
-        PUSH    DE
-        PUSH    BC
-        CALL    032AH
-        POP     BC
-        POP     DE
-        POP     HL
-        RET
+        JP      USOUT
 
 ; A = the sign to print in front of the number: + or - with a leading +,
 ; - for a negative number when the field has no sign of its own, else 0.
