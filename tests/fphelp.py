@@ -160,7 +160,7 @@ class FP:
         cpu.halted = 0
         start = cpu.cycles
         while not cpu.halted:
-            cpu.run(200_000)
+            cpu.run(100_000)
             if cpu.cycles - start > limit:
                 raise RuntimeError(f"{name} did not return within {limit} T-states")
         self.calls += 1

@@ -283,7 +283,8 @@ def level2_text(x: Fraction, digits: int, letter: str) -> str:
         else:
             body = ds[:k + 1].ljust(k + 1, "0") + ("." + ds[k + 1:] if len(ds) > k + 1 else "")
     else:
-        body = ds[0] + ("." + ds[1:] if len(ds) > 1 else "") + f"{letter}{'+' if k >= 0 else '-'}{abs(k):02d}"
+        mantissa = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+        body = f"{mantissa}{letter}{'+' if k >= 0 else '-'}{abs(k):02d}"
     return sign + body
 
 
@@ -318,3 +319,118 @@ def test_round_trip_single(fp: FP) -> None:
         text = fp.fout(x, SNG)
         back, typ, _ = fp.fin(text.strip())
         assert Fraction(back) == x, text
+
+
+# ---- the maths functions -----------------------------------------------------------
+
+def single(x: float | Fraction) -> Fraction:
+    return decode(encode(x, SNG))
+
+
+FUNCTIONS = {
+    # name: (argument generator, reference, bound in units of the result's last place)
+    "FN_SQR": (lambda r: single(r.uniform(0.5, 2) * 2.0 ** r.randint(-60, 60)), math.sqrt, 0.51),
+    "FN_EXP": (lambda r: single(r.uniform(-87, 88)), math.exp, 1),
+    "FN_LOG": (lambda r: single(r.uniform(0.5, 2) * 2.0 ** r.randint(-60, 60)), math.log, 0.51),
+    "FN_SIN": (lambda r: single(r.uniform(-10, 10)), math.sin, 2),
+    "FN_COS": (lambda r: single(r.uniform(-10, 10)), math.cos, 2),
+    "FN_TAN": (lambda r: single(r.uniform(-1.5, 1.5)), math.tan, 1),
+    "FN_ATN": (lambda r: single(r.uniform(-1, 1) * 10 ** r.uniform(-3, 3)), math.atan, 0.51),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_function_accuracy(fp: FP, name: str) -> None:
+    """Random single arguments; the single result is within the stated number of
+    units in its last place of the true value (math, in double precision)."""
+    gen, ref, bound = FUNCTIONS[name]
+    rnd = random.Random(name)
+    worst = 0.0
+    for _ in range(80):
+        x = gen(rnd)
+        got = fp.unop(name, x, SNG)
+        assert fp.fac_type() == SNG
+        want = ref(float(x))
+        worst = max(worst, abs(float(got) - want) / float(ulp(Fraction(want), SNG)))
+    assert worst <= bound, f"{name}: {worst:.3f} ulp"
+
+
+def test_functions_take_any_type_and_exact_cases(fp: FP) -> None:
+    assert fp.unop("FN_SQR", 16, INT) == 4
+    assert fp.unop("FN_SQR", Fraction(9, 4), DBL) == Fraction(3, 2)
+    assert fp.fac_type() == SNG
+    assert fp.unop("FN_EXP", 0, INT) == 1
+    assert fp.unop("FN_LOG", 1, SNG) == 0
+    assert fp.unop("FN_SIN", 0, SNG) == 0
+    assert fp.unop("FN_COS", 0, SNG) == 1
+    assert fp.unop("FN_ATN", 1, SNG) == single(math.pi / 4)
+    assert fp.unop("FN_ATN", -1e30, SNG) == single(-math.pi / 2)
+    assert fp.unop("FN_EXP", -100, SNG) == 0  # underflow
+    assert fp.unop("FN_SQR", 0, SNG) == 0
+    for name, x, code in (("FN_SQR", -1, "FC"), ("FN_LOG", 0, "FC"), ("FN_LOG", -2, "FC"),
+                          ("FN_EXP", 89, "OV"), ("FN_EXP", 40000, "OV")):
+        with pytest.raises(BasicError) as err:
+            fp.unop(name, x, SNG)
+        assert err.value.code == code, name
+
+
+def power(fp: FP, x: float | Fraction, y: float | Fraction) -> Fraction:
+    data = encode(x, SNG)
+    fp.set_fac(y, SNG)
+    fp.call("POWER", de=data[0] | data[1] << 8, bc=data[2] | data[3] << 8)
+    assert fp.fac_type() == SNG
+    return fp.fac()
+
+
+def test_power(fp: FP) -> None:
+    assert power(fp, 2, 10) == 1024
+    assert power(fp, -3, 3) == -27
+    assert power(fp, 10, -2) == single(Fraction(1, 100))
+    assert power(fp, 7, 0) == 1
+    assert power(fp, 0, 0) == 1
+    assert power(fp, 0, 5) == 0
+    assert power(fp, 2, Fraction(1, 2)) == single(math.sqrt(2))
+    assert power(fp, Fraction(3, 2), 40) == single(Fraction(3, 2) ** 40)
+    rnd = random.Random(4)
+    for _ in range(40):
+        x = single(rnd.uniform(0.1, 10))
+        y = single(rnd.uniform(-10, 10))
+        want = float(x) ** float(y)
+        assert abs(float(power(fp, x, y)) - want) <= 2 * float(ulp(Fraction(want), SNG))
+    with pytest.raises(BasicError) as err:
+        power(fp, -2, Fraction(1, 2))
+    assert err.value.code == "FC"
+    with pytest.raises(BasicError) as err:
+        power(fp, 0, -1)
+    assert err.value.code == "/0"
+    with pytest.raises(BasicError) as err:
+        power(fp, 10, 39)
+    assert err.value.code == "OV"
+
+
+def test_rnd(fp: FP) -> None:
+    fp.poke(0x40AA, bytes([0x12, 0x34, 0x56]))
+    values = [fp.unop("FN_RND", 0, INT) for _ in range(300)]
+    assert all(0 < v < 1 for v in values)
+    assert fp.fac_type() == SNG
+    assert len(set(values)) == 300
+    assert 0.4 < float(sum(values)) / 300 < 0.6
+    counts = [0] * 7
+    for _ in range(700):
+        n = fp.unop("FN_RND", 6, INT)
+        assert fp.fac_type() == INT
+        counts[n] += 1
+    assert counts[0] == 0 and min(counts[1:]) > 70
+    assert {fp.unop("FN_RND", 1, SNG) for _ in range(5)} == {1}
+    assert 1 <= fp.unop("FN_RND", 32767, INT) <= 32767
+    fp.poke(0x40AA, bytes(3))  # a zeroed seed does not stick
+    assert fp.unop("FN_RND", 0, INT) != fp.unop("FN_RND", 0, INT)
+    with pytest.raises(BasicError) as err:
+        fp.unop("FN_RND", -1, INT)
+    assert err.value.code == "FC"
+
+
+def test_constants_are_generated() -> None:
+    from tools.gen_fp_consts import OUTPUT, generate
+
+    assert OUTPUT.read_text() == generate(), "run tools/gen_fp_consts.py"

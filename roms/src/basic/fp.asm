@@ -1525,3 +1525,5 @@ FPDIGS: LD      C,0
         LD      B,C
         PUSH    DE
         RET
+
+        INCLUDE "fpfunc.asm"
