@@ -72,22 +72,19 @@ S_EST     EQU   1EH             ; string formula too complex
 
 ; STRSET: CLEAR n - make string space DE bytes (0-65535), below MEMSIZ, then
 ; empty it (STRCLR). ?OM ERROR if that leaves fewer than 100 bytes
-; between the arrays and string space (for the stack). Uses AF, DE, HL.
+; between the arrays and string space (for the stack). Uses AF, BC, DE, HL.
 STRSET: LD      HL,(S_MEMSIZ)
         OR      A
         SBC     HL,DE           ; HL = MEMSIZ - n
         JP      C,OMERR         ; more than all of memory
-        INC     HL              ; lowest byte of the new string space
-        PUSH    HL
-        LD      DE,(S_STREND)
-        OR      A
-        SBC     HL,DE           ; room left below it
-        LD      DE,S_STKMIN
-        JP      C,OMERR
-        SBC     HL,DE
-        JP      C,OMERR
-        POP     HL
-        LD      (S_STRSPC),HL
+        INC     HL
+        EX      DE,HL           ; DE = lowest byte of the new string space
+        LD      HL,(S_STREND)
+        LD      BC,S_STKMIN
+        ADD     HL,BC
+        RST     18H             ; carry if STREND + 100 < DE: room enough
+        JP      NC,OMERR
+        LD      (S_STRSPC),DE
                                 ; fall into STRCLR
 
 ; STRCLR: forget every string (RUN, CLEAR, NEW): string space empty, no
@@ -115,34 +112,29 @@ GETSPA: PUSH    BC
         POP     BC
         RET
 GETSPB: PUSH    HL
-        XOR     A               ; A = 0: not collected yet
-GETSP1: LD      HL,(S_FRETOP)
-        OR      A               ; (keeps A, clears carry)
-        SBC     HL,BC           ; HL = new FRETOP
-        EX      DE,HL
-        LD      HL,(S_STRSPC)
-        DEC     HL              ; new FRETOP must be >= STRSPC - 1
-        PUSH    AF
-        RST     18H             ; carry if STRSPC-1 < new FRETOP; Z if equal
-        JR      C,GETSP2
-        JR      Z,GETSP2
-        POP     AF              ; no room
+        CALL    GETSP1          ; room?
+        JR      NC,GETSP2
+        CALL    GARBAG          ; no: collect the garbage and look again
+        CALL    GETSP1
         LD      E,S_EOS
-        OR      A
-        JP      NZ,ERROR        ; already collected: out of string space
-        CALL    GARBAG
-        INC     A               ; A = 1: try once more
-        JR      GETSP1
-GETSP2: POP     AF
-        LD      (S_FRETOP),DE
-        INC     DE              ; the first byte of the new string
-        LD      HL,S_DSCTMP
-        LD      (HL),C
+        JP      C,ERROR         ; still none: out of string space
+GETSP2: DEC     HL
+        LD      (S_FRETOP),HL   ; the new string is taken
         INC     HL
-        LD      (HL),E
-        INC     HL
-        LD      (HL),D
+        EX      DE,HL
+        LD      A,C
+        LD      (S_DSCTMP),A
+        LD      (S_DSCTMP+1),DE
         POP     HL
+        RET
+; GETSP1: HL = where a string of BC bytes would start; carry if that is
+; below string space. Uses AF, DE.
+GETSP1: LD      HL,(S_FRETOP)
+        OR      A
+        SBC     HL,BC
+        INC     HL
+        LD      DE,(S_STRSPC)
+        RST     18H
         RET
 
 ; GARBAG: collect garbage - move every string in use to the top of string
@@ -490,22 +482,10 @@ STRASG: PUSH    HL
         LD      DE,(S_STRSPC)
         RST     18H
         JR      C,STRAS2        ; in the program: keep
-        LD      HL,(S_FAC)
-        LD      DE,S_TEMPST
-        RST     18H
-        JR      C,STRAS1        ; a variable's descriptor: copy
-        LD      DE,S_TEMPND
-        RST     18H
-        JR      C,STRAS2        ; a temporary: take it over
-STRAS1: LD      HL,(S_FAC)      ; copy into string space
-        LD      A,(HL)
-        CALL    GETSPA          ; (the source stays live meanwhile)
-        LD      HL,(S_FAC)
-        CALL    MOVSTR
-        LD      HL,(S_FAC)
+        LD      HL,(S_FAC)      ; in string space: the newest temporary?
         CALL    FRETMS
-        LD      HL,S_DSCTMP     ; the copy's descriptor
-        JR      STRAS3
+        JR      Z,STRAS3        ; yes: take it over
+STRAS1: CALL    STRCPY          ; else a copy (a new temporary)
 STRAS2: LD      HL,(S_FAC)
         CALL    FRETMS          ; release only the descriptor
 STRAS3: POP     DE
@@ -513,6 +493,17 @@ STRAS3: POP     DE
         LDIR
         POP     HL
         RET
+
+; STRCPY: copy the string in FAC into string space, as a new temporary in
+; FAC; the old one is released. Keeps HL. Uses AF, BC, DE.
+STRCPY: PUSH    HL
+        LD      HL,(S_FAC)
+        LD      A,(HL)
+        CALL    GETSPA          ; (the source stays live meanwhile)
+        CALL    MOVSTR
+        CALL    FREFAC
+        POP     HL
+        JP      PUTNEW
 
 ; STROUT: print the string in FAC on the current device (409Ch) and release
 ; it. Keeps HL. Uses AF, BC, DE.
@@ -607,12 +598,7 @@ FN_STRS: RST    20H
         LD      B,0
         LD      D,B
         CALL    STRLT2          ; a temporary pointing at it...
-        CALL    FREFAC          ; ...which is copied into string space
-        PUSH    DE
-        CALL    GETSPA
-        POP     HL
-        CALL    MOVE
-        JP      PUTNEW
+        JP      STRCPY          ; ...copied into string space
 
 ; VAL(s$): the number at the start of the string, as the maths part's FIN
 ; reads numbers in a program (0 if none). The characters are copied with
