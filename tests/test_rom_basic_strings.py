@@ -724,3 +724,160 @@ def test_strout(m):
     m.ok("STROUT")
     assert bytes(m.cpu.memory[OUTBUF:m.peek16(OUTP)]) == b"HIPRINTED"
     assert m.cpu.hl == 0x2222 and m.temps() == 0
+
+
+# ---- whole programs on the machine ---------------------------------------------------
+
+def _rom_has_strings() -> bool:
+    import sys
+    tools = str(BASIC_SRC.parent.parent.parent / "tools")
+    sys.path.insert(0, tools)
+    try:
+        from build_rom import build
+        _, symbols = build()
+    except Exception:       # the ROM does not assemble yet (parts in progress)
+        return False
+    finally:
+        sys.path.remove(tools)
+    return "FN_MIDS" in symbols and "EVAL" in symbols
+
+
+needs_basic = pytest.mark.skipif(not _rom_has_strings(),
+                                 reason="the ROM's BASIC does not run programs yet")
+
+
+def machine():
+    from z80emu import TRS80
+    m = TRS80()
+    m.wait_for("READY", timeout=5)
+    return m
+
+
+def run(m, program: str, keys: str = "", timeout: float = 20.0) -> list[str]:
+    """Load `program`, RUN it (then type `keys`), wait for READY; the screen's
+    lines after RUN."""
+    from z80emu.formats.basic import tokenize
+    from z80emu.loader import fast_load_basic
+    fast_load_basic(m, tokenize(program))
+    m.type("CLS\r")
+    m.run(seconds=0.3)
+    m.type("RUN\r")
+    m.run(seconds=0.3)
+    if keys:
+        m.type(keys)
+    m.wait_for("READY", timeout=timeout)
+    lines = [line.rstrip() for line in m.screen_text().splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.endswith("RUN"))
+    end = next(i for i in range(start, len(lines)) if lines[i] == "READY")
+    return lines[start + 1:end]
+
+
+@needs_basic
+def test_machine_string_functions():
+    out = run(machine(), "\n".join([
+        '10 A$="HELLO THERE"',
+        '20 PRINT LEN(A$);ASC(A$);CHR$(66);"/";LEFT$(A$,5);"/";RIGHT$(A$,5);"/";'
+        'MID$(A$,7,3);"/";MID$(A$,7)',
+        '30 PRINT LEFT$(A$,0);"!";RIGHT$(A$,99);"!";MID$(A$,20);"!";MID$(A$,11,5);"!"',
+        '40 PRINT STRING$(5,"*");STRING$(3,65);STRING$(0,66);"!"',
+        '50 B$=STR$(42)+STR$(-7):PRINT B$;LEN(B$)',
+        '60 PRINT VAL("12")+1;VAL(" -3.5");VAL("");VAL("X1");VAL("1E2")',
+    ]))
+    assert out == [" 11  72 B/HELLO/THERE/THE/THERE", "!HELLO THERE!!E!", "*****AAA!",
+                   " 42-7 5", " 13 -3.5  0  0  100"]
+
+
+@needs_basic
+def test_machine_comparisons_and_concatenation():
+    out = run(machine(), "\n".join([
+        '10 PRINT "A"<"B";"AB"<"ABC";"B">"ABC";"X"="X";"X"<>"X ";"ABC"="ABD"',
+        '20 A$="SAME":B$="SA"+"ME":IF A$=B$ THEN PRINT "EQUAL" ELSE PRINT "DIFF"',
+        '30 IF "" < "A" THEN PRINT "EMPTY FIRST"',
+        '40 A$="AB"+"CD"+"EF":PRINT A$',
+        '50 B$=STRING$(200,"X"):C$=B$+STRING$(55,"Y"):PRINT LEN(C$)',
+        '60 D$=C$+"Z"',
+    ]))
+    assert out == ["-1 -1 -1 -1 -1  0", "EQUAL", "EMPTY FIRST", "ABCDEF", " 255",
+                   "?LS ERROR IN 60"]
+
+
+@needs_basic
+def test_machine_garbage_collection_under_pressure():
+    out = run(machine(), "\n".join([
+        "10 CLEAR 150",
+        '20 FOR I=1 TO 200',
+        '30 A$=STRING$(30,"A")+CHR$(65+I-INT(I/26)*26)',
+        '40 B$=LEFT$(A$,10)+RIGHT$(A$,1)',
+        "50 NEXT I",
+        '60 PRINT LEN(A$);B$;FRE("")',
+    ]), timeout=60)
+    assert out == [" 31 AAAAAAAAAAS 108"]
+
+
+@needs_basic
+def test_machine_string_arrays_survive_collection():
+    out = run(machine(), "\n".join([
+        "10 CLEAR 200",
+        "20 DIM S$(20)",
+        "30 FOR K=1 TO 5",
+        "40 FOR I=0 TO 20",
+        "50 S$(I)=STR$(I*K)",
+        "60 NEXT I",
+        "70 NEXT K",
+        '80 T$="":FOR I=0 TO 20:T$=T$+S$(I):NEXT I',
+        '90 PRINT LEN(T$);FRE("")',
+        "100 PRINT S$(20);S$(3)",
+    ]), timeout=60)
+    assert out == [" 62  76", " 100 15"]
+
+
+@needs_basic
+def test_machine_literals_stay_in_the_program():
+    out = run(machine(), "\n".join([
+        '10 A$="LITERAL":PRINT FRE("")',
+        "20 P=VARPTR(A$):Q=PEEK(P+1)+256*PEEK(P+2):PRINT PEEK(P);PEEK(Q)",
+        "30 CLEAR 500:PRINT FRE(\"\")",
+        '40 A$=STRING$(100,"Q"):PRINT FRE(A$)',
+    ]))
+    assert out == [" 50", " 7  76", " 500", " 400"]
+
+
+@needs_basic
+@pytest.mark.parametrize("line, error", [
+    ('PRINT ASC("")', "FC"), ("PRINT CHR$(256)", "FC"), ('PRINT MID$("ABC",0)', "FC"),
+    ('PRINT LEFT$("ABC",-1)', "FC"), ('PRINT STRING$(3,"")', "FC"), ("PRINT LEN(5)", "TM"),
+    ('PRINT VAL(5)', "TM"), ('A$=5', "TM"),
+    ('PRINT "A"+("B"+("C"+("D"+"E")))', "ST"),
+])
+def test_machine_string_errors(line, error):
+    assert run(machine(), "10 " + line) == [f"?{error} ERROR IN 10"]
+
+
+@needs_basic
+def test_machine_out_of_string_space():
+    out = run(machine(), "\n".join([
+        "10 CLEAR 20",
+        '20 A$=STRING$(15,"X")',
+        '30 B$=STRING$(5,"Y"):PRINT FRE("")',
+        '40 B$=STRING$(6,"Y")',
+    ]))
+    assert out == [" 0", "?OS ERROR IN 40"]
+
+
+@needs_basic
+def test_machine_inkey():
+    out = run(machine(), "\n".join([
+        '10 K$=INKEY$:IF K$="" THEN 10',
+        '20 PRINT "GOT ";K$;ASC(K$)',
+    ]), keys="Q")
+    assert out == ["GOT Q 81"]
+
+
+@needs_basic
+def test_machine_direct_mode_strings_are_copied():
+    m = machine()
+    m.type('A$="TYPED":B$=A$+"!"\r')
+    m.run(seconds=0.5)
+    m.type("PRINT A$;B$;LEN(B$)\r")
+    m.run(seconds=0.5)
+    assert "TYPEDTYPED! 6" in m.screen_text()
