@@ -289,6 +289,20 @@ def test_break_and_q_return_to_the_caller(keys: str) -> None:
     assert lines(m)[-1] == "_"  # a new line for the caller
 
 
+def test_reached_through_system_slash_m() -> None:
+    # The firmware's way in (roms/README.md): SYSTEM, then /M at its *? prompt.
+    m = TRS80()
+    m.wait_for("READY", timeout=5.0)
+    m.cpu.pc = 0x02B2  # SYSTEM
+    m.wait_for("*?", timeout=1.0)
+    m.type("/M\r")
+    m.wait_for("Z80EMU MONITOR", timeout=1.0)
+    m.type("Q\r")
+    m.run(seconds=0.5)
+    shown = lines(m)
+    assert shown[shown.index("#Q") + 1] == "READY"  # back in BASIC
+
+
 def test_line_editing() -> None:
     m = in_monitor()
     m.poke(WORK, bytes.fromhex("77"))

@@ -325,6 +325,8 @@ M_GCONT: LD     A,(M_FLAGS)
 ; address. Then the stack pointer walks through the save area, each POP
 ; taking back two registers' bytes; LD SP,(nn) gives the program its stack
 ; back (it changes no register or flag), and RET jumps to the saved PC.
+; (An interrupt in the middle would push below SP, onto bytes already
+; popped and the command line below them: no harm done.)
 M_CONT: LD      HL,M_FLAGS
         BIT     2,(HL)          ; entered by a break: going on leaves the monitor
         JR      Z,M_CONT1
