@@ -85,11 +85,10 @@ def test_fits_its_space_and_is_in_the_rom_image() -> None:
     # The machine's ROM (the installed image) holds this monitor.
     m = TRS80()
     assert m.peek(0x0B00, len(segment.data)) == bytes(segment.data)
-    # Its RAM lies between the firmware's start-up stack (4288h) and the start
-    # of a BASIC program (42E9h, with a 00h at 42E8h).
-    ram = [v for k, v in result.symbols.items()
-           if k.startswith("M_") and 0x4200 <= v < 0x4300 and k != "M_LLEN"]
-    assert min(ram) >= 0x4288 and max(ram) < 0x42E8
+    # Its RAM lies between the firmware's start-up stack (4288h) and BASIC's
+    # words at 42DCh-42E8h (then the program, at 42E9h).
+    ram = [v for k, v in result.symbols.items() if k.startswith("M_") and 0x4200 <= v < 0x4300]
+    assert min(ram) >= 0x4288 and max(ram) == symbol("M_RAMEND") <= 0x42DB
 
 
 # -- M: hand assembly ---------------------------------------------------------------
@@ -310,6 +309,9 @@ def test_line_editing() -> None:
     shown = lines(m)
     assert shown[-10] == "#D 7F00"
     assert shown[-9].startswith("7F00  77")
+    # The line holds 23 characters; keys beyond are not taken.
+    run_keys(m, "F" + " 1" * 20 + "\r")
+    assert lines(m)[-3:] == ["#F" + " 1" * 11, "WHAT?", "#_"]
 
 
 # -- T: a SYSTEM tape --------------------------------------------------------------------

@@ -24,7 +24,7 @@
 ;
 ; It uses only the Level II entry points: 0033h (show a character), 0049h
 ; (wait for a key) and the cassette routines 0212h, 0296h, 0235h and 01F8h.
-; Everything it keeps lives in RAM at 42A0h-42DCh (see below); all its labels
+; Everything it keeps lives in RAM at 42A7h-42DBh (see below); all its labels
 ; start with M_ so that they cannot clash with the firmware's or BASIC's.
 
 ; ---- the ROM entry points used (Level II addresses) ---------------------------
@@ -47,23 +47,27 @@ M_UP    EQU     5BH             ; up arrow
 M_RSTOP EQU     0F7H            ; the opcode of RST 30h, planted as the breakpoint
 
 ; ---- RAM ---------------------------------------------------------------------
-; A block below the start of a BASIC program (42E9h), at the top of the area
-; where Level II keeps its input buffer (41E8h): BASIC only needs it while it
-; reads a line, and the monitor only while it runs.
-M_LINE  EQU     42A0H           ; the command line typed (31 characters + 0Dh)
-M_LLEN  EQU     31
-M_REGS  EQU     42C0H           ; registers at the breakpoint: AF BC DE HL IX IY
-M_SP    EQU     42CCH           ;   SP and
-M_PC    EQU     42CEH           ;   PC, in the order R shows them
-M_BPAD  EQU     42D0H           ; the breakpoint's address
-M_BPBY  EQU     42D2H           ; the byte the RST 30h replaced
-M_FLAGS EQU     42D3H           ; bit 0 breakpoint planted, bit 1 registers
+; A block just below BASIC's own words at 42DCh-42E8h and the start of a BASIC
+; program (42E9h), above the firmware's start-up stack (4288h), at the top of
+; the area where Level II keeps its input buffer (41E8h): BASIC only needs
+; that while it reads a line, and the monitor only while it runs. What must
+; last between two visits (the breakpoint) comes last, where only a line of
+; more than 238 characters would reach.
+M_LINE  EQU     42A7H           ; the command line typed, ending with 0Dh
+M_LLEN  EQU     23              ;   characters at most
+M_REGS  EQU     M_LINE+M_LLEN+1 ; registers at the breakpoint: AF BC DE HL IX IY,
+M_SP    EQU     M_REGS+12       ;   SP and
+M_PC    EQU     M_SP+2          ;   PC, in the order R shows them
+M_ADDR  EQU     M_PC+2          ; where M and D carry on
+M_LPSP  EQU     M_ADDR+2        ; the stack at the prompt (errors go back to it)
+M_TNAM  EQU     M_LPSP+2        ; T: where the name typed is
+M_LASTC EQU     M_TNAM+2        ; the last command letter (ENTER alone repeats D)
+M_BPAD  EQU     M_LASTC+1       ; the breakpoint's address
+M_BPBY  EQU     M_BPAD+2        ; the byte the RST 30h replaced
+M_FLAGS EQU     M_BPBY+1        ; bit 0 breakpoint planted, bit 1 registers
                                 ; saved, bit 2 the monitor was entered by a break
-M_ADDR  EQU     42D4H           ; where M and D carry on
-M_RETSP EQU     42D6H           ; the stack to return through when leaving (0: none)
-M_LPSP  EQU     42D8H           ; the stack at the prompt (errors go back to it)
-M_TNAM  EQU     42DAH           ; T: where the name typed is
-M_LASTC EQU     42DCH           ; the last command letter (ENTER alone repeats D)
+M_RETSP EQU     M_FLAGS+1       ; the stack to return through when leaving (0: none)
+M_RAMEND EQU    M_RETSP+1       ; the last byte used: 42DBh
 
         ORG     0B00H
 
