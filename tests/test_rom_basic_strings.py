@@ -29,7 +29,7 @@ KEYQ, OUTP, OUTBUF, FOUTBUF, ERRCODE = 0x4300, 0x4302, 0x4400, 0x4600, 0x4304
 BUFFER = 0x41E8                         # the input buffer: below the program
 PROGRAM = 0x5000                        # where tests put "program text"
 VARS = 0x6000                           # 26 string variables A-Z, 6 bytes each
-TOP = 0x7FFF                            # MEMSIZ
+TOP = 0xFFFF                            # MEMSIZ
 STACK = 0x7000
 
 HARNESS = f"""
@@ -633,6 +633,12 @@ def test_mid(m, p, n):
 
 
 def test_substring_of_a_temporary_and_bad_arguments(m):
+    assert m.peek16(FRETOP) == 0xFFFF           # empty string space at the very top
+    assert m.expr('FN_LEFTS ("ABC",0)') is None
+    assert m.fac() == b"" and m.temps() == 1
+    assert m.expr("FN_STRINGS (0,65)") is None
+    assert m.fac() == b"" and m.temps() == 2
+    m.ok("TMPCLR")
     assert m.expr('FN_MIDS ("PROGRAM",4,2)') is None
     assert m.fac() == b"GR" and m.temps() == 1
     assert m.expr("FN_MIDS (A,0)") == E_FC

@@ -118,22 +118,21 @@ GETSPB: PUSH    HL
         CALL    GETSP1
         LD      E,S_EOS
         JP      C,ERROR         ; still none: out of string space
-GETSP2: DEC     HL
-        LD      (S_FRETOP),HL   ; the new string is taken
-        INC     HL
+GETSP2: LD      (S_FRETOP),HL   ; the new string is taken
+        INC     HL              ; its first byte
         EX      DE,HL
         LD      A,C
         LD      (S_DSCTMP),A
         LD      (S_DSCTMP+1),DE
         POP     HL
         RET
-; GETSP1: HL = where a string of BC bytes would start; carry if that is
-; below string space. Uses AF, DE.
+; GETSP1: HL = FRETOP - BC, what FRETOP becomes once BC bytes are taken;
+; carry if that leaves string space. Uses AF, DE.
 GETSP1: LD      HL,(S_FRETOP)
         OR      A
         SBC     HL,BC
-        INC     HL
         LD      DE,(S_STRSPC)
+        DEC     DE
         RST     18H
         RET
 
