@@ -322,10 +322,19 @@ def test_load_a_system_tape_by_name() -> None:
     show = write_system_cas([Segment(0x7E00, bytes.fromhex("3E54CD3300C9"))], 0x7E00, "SHOW")
     other = write_system_cas([Segment(0x6000, b"WRONG")], 0x6000, "OTHER")
     m.tape.insert(other + show)
+    # With interrupts on (the firmware's handler counts the heartbeat at
+    # 4040h), T turns them off while the tape runs, then on again.
+    m.cpu.iff1 = m.cpu.iff2 = 1
+    m.run(seconds=0.1)
+    assert m.peek(0x4040) != 0
     run_keys(m, "T SHOW\r")
+    ticks = m.peek(0x4040)
+    m.run(seconds=1.0)
+    assert m.tape.motor and m.peek(0x4040) == ticks and not m.cpu.iff1
     m.wait_for("ENTRY", timeout=30.0)
-    m.run(seconds=0.05)
+    m.run(seconds=0.1)
     assert lines(m)[-2:] == ["ENTRY 7E00", "#_"]
+    assert m.cpu.iff1 and m.peek(0x4040) != ticks
     assert m.peek(0x7E00, 6) == bytes.fromhex("3E54CD3300C9")
     assert m.peek(0x6000, 5) == bytes(5)  # the other program was skipped
     assert not m.tape.motor
@@ -338,6 +347,7 @@ def test_t_asks_for_the_name_and_reports_a_bad_checksum() -> None:
     tape = bytearray(write_system_cas([Segment(0x7E00, b"ABC")], 0x7E00, "DATA"))
     tape[-4] ^= 0xFF  # the checksum of the one block
     m.tape.insert(bytes(tape))
+    m.cpu.iff1 = m.cpu.iff2 = 0
     run_keys(m, "T\r")
     assert lines(m)[-1] == "*? _"
     run_keys(m, "\r")  # no name: the first SYSTEM program
@@ -346,3 +356,4 @@ def test_t_asks_for_the_name_and_reports_a_bad_checksum() -> None:
     assert lines(m)[-3:] == ["ENTRY 7E00", "BAD CHECKSUM", "#_"]
     assert m.peek(0x7E00, 3) == b"ABC"
     assert m.peek(0x3C3E) == ord("C")
+    assert not m.cpu.iff1  # interrupts were off before T, and stay off
