@@ -288,6 +288,15 @@ def test_break_and_q_return_to_the_caller(keys: str) -> None:
     assert lines(m)[-1] == "_"  # a new line for the caller
 
 
+def test_the_monitor_called_from_the_monitor() -> None:
+    m = in_monitor()
+    run_keys(m, "G 0B00\r")  # a second monitor, inside the first
+    assert lines(m)[-3:] == ["#G 0B00", "Z80EMU MONITOR  M D F G B R T Q", "#_"]
+    run_keys(m, "Q\r")  # back to the first
+    assert lines(m)[-2:] == ["#Q", "#_"]
+    leave(m, "Q\r")  # and out of it
+
+
 def test_reached_through_system_slash_m() -> None:
     # The firmware's way in (roms/README.md): SYSTEM, then /M at its *? prompt.
     m = TRS80()

@@ -317,8 +317,13 @@ M_F2:   INC     HL
 M_GCMD: CALL    M_ARG
         JR      C,M_GCONT       ; no address
         CALL    M_END
-        JP      (HL)            ; M_LOOP is on the stack: the routine's RET
-                                ; comes back to the prompt, as after a CALL
+        LD      DE,(M_RETSP)    ; the routine may call MONITOR itself (G 0B00
+        PUSH    DE              ; does): keep where our Q returns
+        CALL    M_GO            ; CALL (HL): the routine's RET comes back here
+        POP     DE
+        LD      (M_RETSP),DE
+        RET                     ; to the prompt
+M_GO:   JP      (HL)
 
 M_GCONT: LD     A,(M_FLAGS)
         BIT     1,A
