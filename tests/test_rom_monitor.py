@@ -64,10 +64,6 @@ def in_monitor() -> TRS80:
     return m
 
 
-def returned(m: TRS80) -> bool:
-    return m.cpu.pc in (CALLER + 3, CALLER + 4)
-
-
 def leave(m: TRS80, text: str, back: tuple[int, ...] = (CALLER + 3, CALLER + 4)) -> None:
     """Type keys that leave the monitor; run until the CPU spins at ``back``."""
     m.type(text)
