@@ -1106,9 +1106,9 @@ FIN:    PUSH    HL
         PUSH    BC
         SUB     '0'
         LD      B,A
-        LD      A,E             ; E = E x 10 + digit, held at 200 when big
+        LD      A,E             ; E = E x 10 + digit, held at 99 when big
         CP      25
-        LD      A,200
+        LD      A,99
         JR      NC,.ebig
         LD      A,E
         ADD     A,A
@@ -1183,34 +1183,17 @@ FIN:    PUSH    HL
         CALL    FPNRP
         POP     DE
         POP     BC
-        LD      A,D             ; the power of ten: D + E or D - E
-        LD      L,A             ; (16 bits, then held to -100..100)
-        RLA
-        SBC     A,A
-        LD      H,A
-        LD      D,0
+        LD      A,E             ; the power of ten: D + E or D - E
         BIT     5,C
         JR      Z,.epos
-        XOR     A
-        SUB     E
-        LD      E,A
-        SBC     A,A
-        LD      D,A
-.epos:  ADD     HL,DE
-        LD      A,H
-        OR      A
-        LD      A,L
-        JR      Z,.hpos
-        JP      P,.big          ; 256 or more
-        INC     H
-        JR      NZ,.nbig        ; below -256
-        CP      -100
+        NEG
+.epos:  ADD     A,D
+        JP      PO,.pow         ; no overflow
+        LD      A,D             ; beyond -128..127: 100 or -100 does as well
+        RLA
+        LD      A,100
         JR      NC,.pow
-.nbig:  LD      A,-100
-        JR      .pow
-.hpos:  CP      101
-        JR      C,.pow
-.big:   LD      A,100
+        LD      A,-100
 .pow:   LD      D,A
         BIT     2,C             ; double: # or D
         JR      NZ,.dbl
@@ -1487,8 +1470,14 @@ FOUT:   LD      HL,F_BUF
 ; FPDIGS: write the decimal digits of N (the 64-bit number at 411Ch-4123h,
 ; destroyed) at F_DIG, most significant first. Returns B = how many.
 FPDIGS: LD      C,0
-.div:   LD      HL,F_HI         ; N = N / 10, A = the remainder, one byte
-        LD      B,8             ; at a time from the top
+.div:   LD      HL,F_HI+1       ; N = N / 10, A = the remainder, one byte
+        LD      B,9             ; at a time from the top nonzero one
+.skip:  DEC     HL
+        DEC     B
+        JR      Z,.last         ; N = 0 (A = 0): the digit 0
+        LD      A,(HL)
+        OR      A
+        JR      Z,.skip
         XOR     A
 .byte:  PUSH    BC
         LD      B,8
@@ -1503,7 +1492,7 @@ FPDIGS: LD      C,0
         POP     BC
         DEC     HL
         DJNZ    .byte
-        ADD     A,'0'
+.last:  ADD     A,'0'
         POP     HL              ; keep the digit under the return address
         PUSH    AF
         PUSH    HL

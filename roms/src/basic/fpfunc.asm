@@ -52,6 +52,15 @@ FPLD:   LD      BC,5
         LDIR
         RET
 
+; FPSAVX: F_POLX = the working number in the FAC. Keeps HL.
+FPSAVX: PUSH    HL
+        LD      HL,F_SLO-1
+        LD      DE,F_POLX
+        LD      BC,5
+        LDIR
+        POP     HL
+        RET
+
 ; FPCADD, FPCMUL: FAC = constant (at HL) + FAC, constant x FAC.
 FPCADD: CALL    FPLDA
         JP      FADD
@@ -69,12 +78,7 @@ FPTO5:  LD      A,(F_TYPE)
 ; FPPOLY: FAC = P(FAC) by Horner's rule. HL -> the polynomial: its degree
 ; n, then n+1 coefficients, the highest power first. The argument is kept
 ; at F_POLX.
-FPPOLY: PUSH    HL
-        LD      HL,F_SLO-1
-        LD      DE,F_POLX
-        LD      BC,5
-        LDIR
-        POP     HL
+FPPOLY: CALL    FPSAVX
         LD      A,(HL)          ; n
         INC     HL
         CALL    FPLDF           ; FAC = the first coefficient
@@ -111,10 +115,7 @@ FPSQRC: LD      A,(F_EXP)
         LD      A,(F_HI)
         OR      A
         JP      M,FPFCER        ; ?FC for a negative number
-        LD      HL,F_SLO-1      ; F_POLX = x
-        LD      DE,F_POLX
-        LD      BC,5
-        LDIR
+        CALL    FPSAVX          ; F_POLX = x
         LD      HL,F_EXP
         LD      A,(HL)
         ADD     A,81H
@@ -317,6 +318,7 @@ FPATNC: LD      A,(F_HI)
 ; single). x^0 = 1; 0^y = 0 for y > 0, ?/0 for y < 0; a whole y below
 ; 32768 in size is done by repeated squaring (exact while the result fits),
 ; any other y as EXP(y LOG(x)), ?FC for a negative x.
+SPOW:                           ; (the core's name for it)
 POWER:  LD      A,4
         LD      (F_TYPE),A
         LD      A,(F_EXP)
@@ -395,10 +397,7 @@ FPIPOW: PUSH    HL
         CALL    FPLDF
         LD      HL,F_POLX
         CALL    FPCMUL
-        LD      HL,F_SLO-1
-        LD      DE,F_POLX
-        LD      BC,5
-        LDIR
+        CALL    FPSAVX
         CALL    FPPOPF
         JR      .loop
 
