@@ -760,8 +760,8 @@ def machine():
 
 
 def run(m, program: str, keys: str = "", timeout: float = 20.0) -> list[str]:
-    """Load `program`, RUN it (then type `keys`), wait for READY; the screen's
-    lines after RUN."""
+    """Load `program`, RUN it (then type `keys`) until READY comes back; the
+    screen's lines between RUN and that READY."""
     from z80emu.formats.basic import tokenize
     from z80emu.loader import fast_load_basic
     fast_load_basic(m, tokenize(program))
@@ -771,11 +771,19 @@ def run(m, program: str, keys: str = "", timeout: float = 20.0) -> list[str]:
     m.run(seconds=0.3)
     if keys:
         m.type(keys)
-    m.wait_for("READY", timeout=timeout)
-    lines = [line.rstrip() for line in m.screen_text().splitlines()]
-    start = next(i for i, line in enumerate(lines) if line.endswith("RUN"))
-    end = next(i for i in range(start, len(lines)) if lines[i] == "READY")
-    return lines[start + 1:end]
+
+    def output() -> list[str] | None:
+        lines = [line.rstrip() for line in m.screen_text().splitlines()]
+        starts = [i for i, line in enumerate(lines) if line.endswith("RUN")]
+        if not starts:
+            return None
+        rest = lines[starts[-1] + 1:]
+        return rest[:rest.index("READY")] if "READY" in rest else None
+
+    m.run(seconds=timeout, until=lambda: output() is not None)
+    result = output()
+    assert result is not None, m.screen_text()
+    return result
 
 
 @needs_basic
@@ -800,7 +808,7 @@ def test_machine_comparisons_and_concatenation():
         '20 A$="SAME":B$="SA"+"ME":IF A$=B$ THEN PRINT "EQUAL" ELSE PRINT "DIFF"',
         '30 IF "" < "A" THEN PRINT "EMPTY FIRST"',
         '40 A$="AB"+"CD"+"EF":PRINT A$',
-        '50 B$=STRING$(200,"X"):C$=B$+STRING$(55,"Y"):PRINT LEN(C$)',
+        '50 CLEAR 600:B$=STRING$(200,"X"):C$=B$+STRING$(55,"Y"):PRINT LEN(C$)',
         '60 D$=C$+"Z"',
     ]))
     assert out == ["-1 -1 -1 -1 -1  0", "EQUAL", "EMPTY FIRST", "ABCDEF", " 255",
