@@ -65,7 +65,7 @@ def test_operations_round_to_nearest(fp: FP, op: str, typ: int) -> None:
     """Random operands; the result must be the exact result rounded to the
     nearest number of the type (at most half a unit in the last place)."""
     rnd = random.Random(f"{op}{typ}")
-    count = 600 if typ == SNG else 300
+    count = 400 if typ == SNG else 200
     worst = Fraction(0)
     for _ in range(count):
         a = random_value(rnd, typ)
@@ -224,7 +224,7 @@ def test_fin_random_decimals(fp: FP) -> None:
     correctly rounded single; 16-digit doubles within 1 ulp."""
     rnd = random.Random(11)
     worst = {SNG: Fraction(0), DBL: Fraction(0)}
-    for _ in range(300):
+    for _ in range(150):
         digits = str(rnd.randint(1, 9999999))
         e = rnd.randint(-30, 30)
         x = Fraction(int(digits)) * Fraction(10) ** e
@@ -290,7 +290,7 @@ def level2_text(x: Fraction, digits: int, letter: str) -> str:
 
 def test_fout_random_singles(fp: FP) -> None:
     rnd = random.Random(5)
-    for _ in range(400):
+    for _ in range(250):
         x = random_value(rnd, SNG, 120)
         assert fp.fout(x, SNG) == level2_text(x, 6, "E"), float(x)
 
@@ -300,20 +300,20 @@ def test_fout_random_doubles(fp: FP) -> None:
     scaling by powers of ten rounded (counted, and kept rare)."""
     rnd = random.Random(6)
     off = 0
-    for _ in range(200):
+    for _ in range(120):
         x = random_value(rnd, DBL, 100)
         got, want = fp.fout(x, DBL), level2_text(x, 16, "D")
         if got != want:
             # the same number to within one unit of the 16th digit
             assert len(got) == len(want) or got.rstrip("0") != want.rstrip("0")
             off += 1
-    assert off <= 10
+    assert off <= 8
 
 
 def test_round_trip_single(fp: FP) -> None:
     """FOUT then FIN gives back the same single for numbers with up to 6 digits."""
     rnd = random.Random(9)
-    for _ in range(200):
+    for _ in range(100):
         x = decode(encode(Fraction(rnd.randint(1, 999999)) * Fraction(10) ** rnd.randint(-12, 12),
                           SNG))
         text = fp.fout(x, SNG)
@@ -346,7 +346,7 @@ def test_function_accuracy(fp: FP, name: str) -> None:
     gen, ref, bound = FUNCTIONS[name]
     rnd = random.Random(name)
     worst = 0.0
-    for _ in range(80):
+    for _ in range(60):
         x = gen(rnd)
         got = fp.unop(name, x, SNG)
         assert fp.fac_type() == SNG
@@ -385,6 +385,9 @@ def power(fp: FP, x: float | Fraction, y: float | Fraction) -> Fraction:
 def test_power(fp: FP) -> None:
     assert power(fp, 2, 10) == 1024
     assert power(fp, -3, 3) == -27
+    assert power(fp, -2, 4) == 16
+    assert power(fp, -2, -1) == Fraction(-1, 2)
+    assert power(fp, 9, Fraction(1, 2)) == 3
     assert power(fp, 10, -2) == single(Fraction(1, 100))
     assert power(fp, 7, 0) == 1
     assert power(fp, 0, 0) == 1

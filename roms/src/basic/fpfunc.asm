@@ -315,16 +315,17 @@ FPATNC: LD      A,(F_HI)
         JP      NEGFAC
 
 ; ---- The power operator: FAC = BCDE ^ FAC (both singles; the result is a
-; single). x^0 = 1; 0^y = 0 for y > 0, ?/0 for y < 0; a whole y below
-; 32768 in size is done by repeated squaring (exact while the result fits),
-; any other y as EXP(y LOG(x)), ?FC for a negative x.
+; single), as EXP(y LOG |x|). x^0 = 1; 0^y = 0 for y > 0, ?/0 for y < 0; a
+; negative x needs a whole y (?FC otherwise), and an odd y makes the result
+; negative. Whole results come out exact ((-3)^3 = -27, 2^10 = 1024): the
+; working precision is 8 bits better than a single's.
 SPOW:                           ; (the core's name for it)
 POWER:  LD      A,4
         LD      (F_TYPE),A
         LD      A,(F_EXP)
         OR      A
         JR      NZ,.ynz
-        LD      HL,1
+        LD      HL,1            ; x^0 = 1
         JP      FPITOF
 .ynz:   LD      (F_POLX+1),DE   ; F_POLX = x, as a working number
         LD      (F_POLX+3),BC
@@ -332,74 +333,45 @@ POWER:  LD      A,4
         LD      (F_POLX),A
         OR      B
         JR      NZ,.xnz
-        LD      A,(F_HI)
+        LD      A,(F_HI)        ; 0^y
         OR      A
         JP      M,FPDIV0
         JP      FPZERO
-.xnz:   LD      A,(F_EXP)
-        CP      90H
-        JR      NC,.real
+.xnz:   LD      A,C
+        OR      A
+        LD      A,0
+        JP      P,.pos          ; x > 0: the result is positive
+        LD      HL,F_POLX+3     ; |x|
+        RES     7,(HL)
         CALL    FPPUSH          ; y
-        CALL    FPTRN           ; |y|'s whole part at 4120h, C = fraction
+        LD      A,(F_EXP)
+        CP      99H
+        LD      A,0
+        JR      NC,.whole       ; 2^24 or more: whole and even
+        CALL    FPTRN           ; C = fraction bits, N = |y| at 4120h
         LD      A,C
         OR      A
-        JR      NZ,.real1
-        LD      HL,(F_SLO-1)    ; N = |y|
-        LD      A,(F_SIGN)
-        EX      DE,HL
-        LD      HL,8            ; drop the saved y
-        ADD     HL,SP
-        LD      SP,HL
-        EX      DE,HL
-        PUSH    AF
-        CALL    FPIPOW
-        POP     AF
-        OR      A
-        JP      P,FRCSNG
-        LD      HL,FK_ONE       ; y < 0: 1 / x^N
-        CALL    FPLDA
-        CALL    FDIV
-        JP      FRCSNG
-.real1: CALL    FPPOPF          ; y again
-.real:  LD      A,(F_POLX+3)
-        OR      A
-        JP      M,FPFCER        ; a negative x
+        JP      NZ,FPFCER       ; not whole
+        LD      A,(F_SLO-1)
+        RRCA                    ; odd: negative
+        AND     80H
+.whole: LD      D,A
+        CALL    FPPOPF          ; y again
+        LD      A,D
+.pos:   PUSH    AF              ; the result's sign
         CALL    FPW5
         CALL    FPPUSH          ; y
         LD      HL,F_POLX
-        CALL    FPLDF           ; x
+        CALL    FPLDF           ; |x|
         CALL    FPLOGC
         CALL    FPPOPA
-        CALL    FMUL            ; y ln x
+        CALL    FMUL            ; y ln |x|
         CALL    FPEXPC
+        POP     AF
+        LD      HL,F_HI
+        OR      (HL)
+        LD      (HL),A
         JP      FRCSNG
-
-; FPIPOW: FAC = x^N (VALTYP 5), x at F_POLX (destroyed), N = HL >= 1.
-FPIPOW: PUSH    HL
-        LD      HL,FK_ONE
-        CALL    FPLDF           ; r = 1
-        LD      A,5
-        LD      (F_TYPE),A
-.loop:  POP     HL
-        SRL     H               ; the next bit of N
-        RR      L
-        PUSH    HL
-        JR      NC,.sq
-        LD      HL,F_POLX       ; r = r x b
-        CALL    FPCMUL
-.sq:    POP     HL
-        LD      A,H
-        OR      L
-        RET     Z
-        PUSH    HL
-        CALL    FPPUSH          ; b = b x b
-        LD      HL,F_POLX
-        CALL    FPLDF
-        LD      HL,F_POLX
-        CALL    FPCMUL
-        CALL    FPSAVX
-        CALL    FPPOPF
-        JR      .loop
 
 ; ---- RND. The generator: a 24-bit Galois shift register (feedback E10000h:
 ; x^24 + x^23 + x^22 + x^17 + 1, every nonzero state in turn) in Level II's
