@@ -183,6 +183,7 @@ class CpmBox:
         input: bytes | str = b"",
         port_value: int = 0xFF,
         args: tuple[str, ...] | list[str] = (),
+        engine: str = "translate",
     ) -> None:
         from z80emu.cpu import Z80
 
@@ -198,7 +199,8 @@ class CpmBox:
         self._service_cycles = 0
         self._unflushed = False
         self._flushed_at = 0.0
-        self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write)
+        self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write,
+                       engine=engine)
         self.cpu.pc = TPA_START
         self.cpu.sp = BDOS_ENTRY - 2
         bdos_handlers: dict[int, Callable[[], int | None]] = {
@@ -411,6 +413,7 @@ def run_cpm(
     input: bytes | str = b"",
     port_value: int = 0xFF,
     args: tuple[str, ...] | list[str] = (),
+    engine: str = "translate",
     max_tstates: int | None = None,
     max_seconds: float | None = None,
 ) -> CpmResult:
@@ -428,7 +431,7 @@ def run_cpm(
     check_program(program)
     if out is _STDOUT:
         out = sys.stdout
-    box = CpmBox(program, out=out, input=input, port_value=port_value, args=args)
+    box = CpmBox(program, out=out, input=input, port_value=port_value, args=args, engine=engine)
     return box.run(max_tstates=max_tstates, max_seconds=max_seconds)
 
 
@@ -461,6 +464,8 @@ def _parse_port_value(ctx: click.Context, param: click.Parameter, value: str) ->
 @click.option("--max-seconds", type=click.FloatRange(min=0), help="Stop after this wall time.")
 @click.option("--max-tstates", type=click.IntRange(min=1), help="Stop after this many T-states.")
 @click.option("--stats", is_flag=True, help="Print T-states and speed to stderr at the end.")
+@click.option("--engine", type=click.Choice(["translate", "interpret"]), default="translate",
+              show_default=True, help="CPU engine (same results; interpret is for checking).")
 def cpm_command(
     program: str,
     args: tuple[str, ...],
@@ -469,6 +474,7 @@ def cpm_command(
     max_seconds: float | None,
     max_tstates: int | None,
     stats: bool,
+    engine: str,
 ) -> None:
     """Run a CP/M .COM program on a bare Z80 with a minimal BDOS.
 
@@ -491,6 +497,7 @@ def cpm_command(
             args=args,
             max_tstates=max_tstates,
             max_seconds=max_seconds,
+            engine=engine,
         )
     except ImportError as exc:  # a broken installation, not the user's program
         raise click.ClickException(f"the Z80 CPU cannot be loaded: {exc}") from None

@@ -114,10 +114,14 @@ def _default_frontend() -> str:
 @click.option("--real-tape", is_flag=True,
               help="Keep the chosen speed while the cassette motor runs "
                    "(default: full speed then).")
+@click.option("--engine", type=click.Choice(["translate", "interpret"]), default="translate",
+              show_default=True,
+              help="CPU engine: translated traces, or one instruction at a time "
+                   "(same results, for checking).")
 @frontend_options
 def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text, until,
                 seconds, screen, screenshot, load_state, save_state, serial, printer_out,
-                play_tape, no_autorun, record, real_tape, **ui) -> None:
+                play_tape, no_autorun, record, real_tape, engine, **ui) -> None:
     """Run a TRS-80 Model I, optionally with FILE: a BASIC program (.bas listing or
     tokenized, BASIC .cas) is loaded and RUN; a .cmd, .hex or SYSTEM .cas is
     loaded and started; a .wav tape recording is decoded first (docs/files.md)."""
@@ -146,7 +150,8 @@ def run_command(file, rom, ram, expansion, lowercase, frontend, speed, type_text
 
     try:
         machine = TRS80(rom=rom, ram_kb=int(ram), expansion=expansion, lowercase=lowercase,
-                        serial=serial_target(serial), printer=printer_out or True)
+                        serial=serial_target(serial), printer=printer_out or True,
+                        engine=engine)
     except (RomError, LinkError) as exc:
         raise click.ClickException(str(exc)) from None
     except (OSError, ValueError) as exc:

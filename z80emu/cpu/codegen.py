@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass
 
 from z80emu.isa import Encoding
+from z80emu.isa.forms import COND
+
+from .optimize import optimize
 
 REGS = ("a", "f", "b", "c", "d", "e", "h", "l", "sp", "ix", "iy", "wz")
 _REG_USE = re.compile(r"(?<![\w.])(" + "|".join(REGS) + r")(?!\w)")
@@ -222,6 +225,26 @@ def predict(addr: int, enc: Encoding, data: bytes) -> int | None:
     return target
 
 
+def is_djnz_self(enc: Encoding, data: bytes) -> bool:
+    """`DJNZ $`: the delay loop that jumps to itself until B reaches zero."""
+    return enc.mnemonic == "DJNZ" and data[1] == 0xFE
+
+
+def djnz_closed(addr: int, enc: Encoding, data: bytes, follow: int | None) -> bool:
+    """A `DJNZ $` inside a trace (not at its start), which `trace` passes
+    straight through: the translation runs all its repeats in closed form."""
+    return is_djnz_self(enc, data) and follow == (addr + 2) & 0xFFFF
+
+
+def static_branch(enc: Encoding, follow: int | None) -> bool:
+    """A conditional JR/JP or a DJNZ whose direction the trace predicted: its
+    target is a constant, so the translation tests the condition once and
+    leaves on the unexpected side, with nothing left to work out at run time."""
+    conditional = bool(enc.operands) and enc.operands[0] in CONDITIONS
+    return follow is not None and (
+        enc.mnemonic == "DJNZ" or (conditional and enc.mnemonic in ("JR", "JP")))
+
+
 def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, int | None]]:
     """Decode a trace from pc: [(address, encoding, bytes, followed address)].
 
@@ -239,6 +262,8 @@ def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, i
         enc = decode(head)
         data = head[:enc.length]
         follow = predict(addr, enc, data)
+        if is_djnz_self(enc, data) and addr != pc:
+            follow = (addr + 2) & 0xFFFF   # run in closed form; the trace goes on
         if enc.mnemonic in ("CALL", "RST") and follow != (addr + enc.length) & 0xFFFF:
             returns.append((addr + enc.length) & 0xFFFF)
         elif enc.text == "RET" and returns:
@@ -292,7 +317,13 @@ class _TraceWriter:
         self.looping = instrs[-1][3] == self.start
         self.all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
         self.assigned = regs_set(self.all_code)
-        self.branches = "TAKEN" in self.all_code
+        last = len(instrs) - 1
+        self.static = {i for i, (addr, enc, data, follow) in enumerate(instrs)
+                       if static_branch(enc, follow) and not djnz_closed(addr, enc, data, follow)
+                       and (i < last or self.looping)}
+        self.branches = any(
+            djnz_closed(addr, enc, data, follow) or ("TAKEN" in enc.code and i not in self.static)
+            for i, (addr, enc, data, follow) in enumerate(instrs))
         self.body: list[str] = []
         self.tsum = 0
         self.m1 = 0
@@ -373,6 +404,14 @@ class _TraceWriter:
             if last:
                 body += self.epilogue(str(nxt))
             return
+        if index in self.static:
+            self.branch(addr, enc, data, follow, last)
+            return
+        if djnz_closed(addr, enc, data, follow):
+            self.djnz_self(addr, enc)
+            if last:
+                body += self.epilogue(str(nxt))
+            return
         code = enc.code
         for name, value in _literal_operands(enc, data).items():
             code = re.sub(rf"\b{name}\b", str(value), code)
@@ -429,6 +468,72 @@ class _TraceWriter:
                 self.close_loop()
             else:
                 body += self.epilogue(pc_after)
+
+    def branch(self, addr: int, enc: Encoding, data: bytes, follow: int, last: bool) -> None:
+        """A predicted conditional JR/JP or DJNZ (see `static_branch`)."""
+        body, nxt = self.body, (addr + enc.length) & 0xFFFF
+        ops = _literal_operands(enc, data)
+        target = ops["NN"] if enc.mnemonic == "JP" else (nxt + ops["E"]) & 0xFFFF
+        if enc.mnemonic == "DJNZ":
+            body.append("b = (b - 1) & 0xFF")
+            cond = "b"
+        else:
+            cond = COND[enc.operands[0]]
+            if enc.mnemonic == "JP":
+                body.append(f"wz = {target}")      # JP cc sets MEMPTR either way
+        taken, untaken = enc.tstates[0], enc.tstates[-1]
+        tsum = self.tsum
+        if follow == target:                   # expected taken: leave when it is not
+            body.append(f"if not ({cond}):")
+            self.tsum = tsum + untaken
+            body += ["    " + ln for ln in self.exit_lines(str(nxt), self.m1, False)]
+            self.tsum = tsum + taken
+            if enc.mnemonic != "JP":
+                body.append(f"wz = {target}")
+        else:                                  # expected not taken: leave when it is
+            body.append(f"if {cond}:")
+            self.tsum = tsum + taken
+            exit_ = self.exit_lines(str(target), self.m1, False)
+            if enc.mnemonic != "JP":
+                exit_.insert(0, f"wz = {target}")
+            body += ["    " + ln for ln in exit_]
+            self.tsum = tsum + untaken
+        self.tmax += taken
+        self.prev_flags = False
+        if last:
+            self.close_loop()
+
+    def djnz_self(self, addr: int, enc: Encoding) -> None:
+        """`DJNZ $` in closed form: all its repeats at once, or as many as the
+        budget allows (then the trace leaves at the DJNZ, B part counted down)."""
+        body = self.body
+        used = " - ".join(["budget", "t"] + (["tt"] if self.looping else []) + ["__TMAX__"])
+        body += ["n = b or 256",
+                 f"k = ({used}) // 13",
+                 "if k >= n - 1:",
+                 "    k = n - 1",
+                 "    b = 0",
+                 "else:",
+                 "    b = (n - k) & 0xFF"]
+        self.m1 -= 1          # the exit below is before this DJNZ's last fetch
+        leave = self.exit_lines(str(addr), self.m1, False)
+        self.m1 += 1
+        if self.prev_flags is not False:     # Q: no repeat run means the latch is as it was
+            before = "f" if self.prev_flags else ("q" if self.looping else "cpu.q")
+            leave = [f"cpu.q = 0 if k > 0 else {before}" if ln == "cpu.q = 0" else ln
+                     for ln in leave]
+        body += ["    if k > 0:",
+                 "        r = (r & 0x80) | ((r + k) & 0x7F)",
+                 "        t += 13 * k",
+                 f"        wz = {addr}"]
+        body += ["    " + ln for ln in leave]
+        body += ["if k > 0:",
+                 "    r = (r & 0x80) | ((r + k) & 0x7F)",
+                 "    t += 13 * k",
+                 f"    wz = {addr}"]
+        self.tsum += 8
+        self.tmax += 8
+        self.prev_flags = False
 
     def bulk_copy(self, up: bool) -> list[str]:
         """LDIR/LDDR on itself: copy every repeat that surely fits the budget in
@@ -525,7 +630,8 @@ class _TraceWriter:
         indent = "    " if self.looping else ""
         tables = [n for n in TABLE_NAMES if re.search(rf"\b{n}\b", code)]
         args = "".join(f", {n}={n}" for n in tables)
-        lines = head + [indent + ln for ln in self.body]
+        lines = head + [indent + ln for ln in optimize(self.body, self.looping)]
+        lines = [ln.replace("__TMAX__", str(self.tmax)) for ln in lines]
         return f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {ln}\n" for ln in lines)
 
 

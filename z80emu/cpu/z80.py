@@ -34,6 +34,12 @@ MAX_CACHE = 20_000    # translations kept for reuse (the oldest go first)
 RETRANSLATE_LIMIT = 32  # code rewritten this often is single-stepped instead
 STEP_ONLY = 1 << 62   # a "longest pass" no budget admits: the run loop steps there
 
+# The execution engines run() can use (step() always executes one instruction):
+# "translate" runs translated traces of Python code, "interpret" steps
+# instruction by instruction.  Both give identical results; see docs/cpu.md.
+ENGINES = ("translate", "interpret")
+DEFAULT_ENGINE = "translate"
+
 # Translations shared by every CPU: (address, code bytes, memory layout) -> (fn, tmax)
 _CACHE: dict[tuple, tuple[Callable, int]] = {}
 
@@ -72,11 +78,14 @@ class Z80:
         "codemap", "_layout", "_mapped",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
         "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched", "_retrans",
+        "_interpret",
     )
 
     def __init__(self, memory: bytearray | None = None,
                  io_read: Callable[[int], int] | None = None,
-                 io_write: Callable[[int, int], None] | None = None) -> None:
+                 io_write: Callable[[int, int], None] | None = None,
+                 engine: str = DEFAULT_ENGINE) -> None:
+        self.engine = engine
         self._mem = memory if memory is not None else bytearray(0x10000)
         if len(self._mem) != 0x10000:
             raise ValueError(f"Z80 memory must be 65536 bytes, not {len(self._mem)}")
@@ -100,6 +109,18 @@ class Z80:
         self._touched = False
         self.cycles = 0
         self.reset()
+
+    @property
+    def engine(self) -> str:
+        """How run() executes: "translate" (translated traces) or "interpret"
+        (one instruction at a time).  May be changed between run() calls."""
+        return "interpret" if self._interpret else "translate"
+
+    @engine.setter
+    def engine(self, name: str) -> None:
+        if name not in ENGINES:
+            raise ValueError(f"unknown engine {name!r}: choose from {', '.join(ENGINES)}")
+        self._interpret = name == "interpret"
 
     # -- registers -----------------------------------------------------------------
 
@@ -311,6 +332,8 @@ class Z80:
 
     def run(self, tstates: int) -> int:
         """Run whole instructions until at least `tstates` T-states have passed."""
+        if self._interpret:
+            return self._run_steps(tstates)
         start = cyc = self.cycles
         limit = start + tstates
         mem = self._mem
@@ -335,6 +358,15 @@ class Z80:
                 cyc += blocks[pc](self, mem, limit - cyc)
         self.cycles = cyc
         return cyc - start
+
+    def _run_steps(self, tstates: int) -> int:
+        """run() for the "interpret" engine: one step() after another."""
+        start = self.cycles
+        limit = start + tstates
+        step = self.step
+        while self.cycles < limit:
+            step()
+        return self.cycles - start
 
     def _idle_or_interrupt(self, limit: int) -> bool:
         """The run loop's slow path: take an interrupt, or idle while halted."""

@@ -41,13 +41,15 @@ class TRS80:
     Interface, ``serial`` is what the RS-232-C board's cable is plugged into
     (a z80emu.links target such as ``"terminet"`` or ``"socket://host:port"``)
     and ``printer`` what is on the parallel port (True: a line printer keeping
-    its paper in memory; a path: its paper record there; None: nothing). Call
+    its paper in memory; a path: its paper record there; None: nothing).
+    ``engine`` is the CPU's execution engine ("translate" or "interpret",
+    see z80emu.cpu.Z80: identical results, the first much faster). Call
     :meth:`close` at the end to flush the paper and a tape recording and let
     go of the link."""
 
     def __init__(self, rom: str | os.PathLike | Rom | None = None, ram_kb: int = 48,
                  expansion: bool = True, lowercase: bool = False, serial=None,
-                 printer=True) -> None:
+                 printer=True, engine: str = "translate") -> None:
         from z80emu.cpu import Z80
         from z80emu.devices.printer_port import ParallelPort, make_printer
         from z80emu.devices.rs232 import RS232Board
@@ -56,7 +58,8 @@ class TRS80:
         self.rom = rom if isinstance(rom, Rom) else find_rom(rom)
         self.memory = bytearray(0x10000)
         self.bus: Bus | None = None
-        self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write)
+        self.cpu = Z80(memory=self.memory, io_read=self._io_read, io_write=self._io_write,
+                       engine=engine)
         if serial is not None and not expansion:
             raise ValueError("the RS-232-C board plugs into the Expansion Interface")
         clock = lambda: self.cpu.cycles  # noqa: E731
