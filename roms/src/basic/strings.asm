@@ -565,8 +565,7 @@ CHR1:   PUSH    AF              ; a string of the character in A
 ; Uses AF, BC, DE, HL.
 FACBYT: RST     20H
         JP      Z,TMERR
-        CALL    FRCINT
-        LD      HL,(S_FAC)
+        CALL    FRCINT          ; HL = the value
         LD      A,H
         OR      A
         JP      NZ,FCERR
