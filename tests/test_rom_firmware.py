@@ -684,3 +684,29 @@ def test_reset_returns_to_basic_and_rebuilds_a_broken_ram_table() -> None:
     m.reset()
     m.wait_for("Z80EMU ROM", timeout=2.0)  # started from scratch
     assert m.peek(0x401B, 2) == b"KI"
+
+
+def test_reset_with_break_held_enters_the_monitor() -> None:
+    m = booted()
+    m.keyboard.press("BREAK")
+    m.reset()
+    m.run(seconds=0.3)
+    m.keyboard.release("BREAK")
+    m.run(seconds=0.3)
+    entered = m.screen_text()
+    assert "READY" not in entered  # the screen was cleared for the monitor
+    m.type("\x01")  # BREAK, pressed again, leaves it
+    m.wait_for("READY", timeout=2.0)
+
+
+def test_run_tape_starts_a_system_tape_through_the_roms_system_command(tmp_path) -> None:
+    from z80emu.loader import start_file
+
+    code = bytes.fromhex("21 0D 7A 7E B7 28 FE CD 33 00 23 18 F6") + b"SYSTEM OK\x00"
+    path = tmp_path / "show.cas"
+    path.write_bytes(write_system_cas([Segment(0x7A00, code)], 0x7A00, "SHOW"))
+    m = TRS80()
+    note = start_file(m, str(path), tape=True)
+    assert "SYSTEM SHOW" in note
+    m.wait_for("SYSTEM OK", timeout=30.0)
+    assert m.peek(0x7A00, len(code)) == code

@@ -15,7 +15,8 @@ and the ROM's own commands are typed, as a person would: ``CLOAD`` (then
 
 :func:`start_file` is what ``z80emu run FILE`` does: it looks at the file and
 at the ROM (does it have BASIC? after boot Level II points TXTTAB at its
-program area; the project's own ROM does not, yet) and picks the way.
+program area) and picks the way. The project's own ROM reads a SYSTEM tape
+with its own SYSTEM command (02B2h) even before its BASIC sets TXTTAB.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from z80emu.formats.cas import Tape, read_tape
 
 MACHINE_CODE = (".cmd", ".hex", ".ihx")
 STRING_SPACE = 50  # bytes Level II keeps for strings at cold start (§6.5, 40A0h)
+SYSTEM_COMMAND = 0x02B2  # the ROM's SYSTEM command (the *? prompt), §6.6
 
 
 class LoadError(Exception):
@@ -165,6 +167,12 @@ def boot_basic(machine, timeout: float = 5.0) -> bool:
     return has_basic(machine)
 
 
+def own_rom(machine) -> bool:
+    """True when the machine runs the project's own ROM (which has Level II's
+    firmware entry points, SYSTEM at 02B2h among them)."""
+    return machine.rom.name.startswith("z80emu free ROM")
+
+
 def start_file(machine, path: str, tape: bool = False, autorun: bool = True) -> str:
     """Load ``path`` the way its kind and the ROM call for, and start it (RUN for
     BASIC, the entry point for machine code) unless ``autorun`` is False.
@@ -185,6 +193,16 @@ def start_file(machine, path: str, tape: bool = False, autorun: bool = True) -> 
         kind = contents.files[0].kind
     basic = boot_basic(machine) if kind != "system" or tape else True
     prefix = f"{note}; " if note else ""
+    if tape and kind == "system" and not basic and own_rom(machine):
+        # The free ROM reads SYSTEM tapes itself, at Level II's address: its
+        # SYSTEM command (02B2h) is called as BASIC's SYSTEM statement would.
+        assert contents is not None
+        first = contents.files[0]
+        machine.tape.insert(contents.data, first.name)
+        machine.cpu.pc = SYSTEM_COMMAND
+        machine.cpu.halted = False
+        machine.type(f"{first.name}\r" + ("/\r" if autorun else ""))
+        return prefix + f"{path}: playing the tape; SYSTEM {first.name}"
     if tape:
         if not basic:
             raise LoadError(f"{path}: --tape needs a ROM with BASIC's CLOAD and SYSTEM "
