@@ -471,21 +471,18 @@ FMUL:   LD      A,(F_EXP)
         LD      A,8
         CALL    FPSHRN
         JR      .nextb
-.bits:  LD      C,8
-.bit:   POP     HL
-        PUSH    HL
-        SRL     (HL)            ; CF = the next multiplier bit
-        PUSH    BC
-        JR      NC,.noadd
+.bits:  LD      C,A             ; C = the byte, a 1 above it marks its end
+        SCF
+        RR      C               ; CF = the next multiplier bit
+.bit:   JR      NC,.noadd
         CALL    FPWPTR          ; product += multiplicand (FAC)
         CALL    FPADDM
 .noadd: LD      HL,F_WHI        ; product = CF:product >> 1
         LD      A,(F_TYPE)
         LD      B,A
         CALL    FPSHR
-        POP     BC
-        DEC     C
-        JR      NZ,.bit
+        SRL     C
+        JR      NZ,.bit         ; (C = 0: only the end mark was left)
 .nextb: POP     HL
         INC     HL
         POP     BC
@@ -544,22 +541,24 @@ FDIV:   LD      A,(F_EXP)
         ADD     A,A
         LD      C,A
         OR      A               ; CF = the bit shifted out of the remainder
-.loop:  PUSH    AF
-        CALL    FPPTR           ; remainder (ARG) -= divisor (FAC)
+.loop:  JR      C,.sub          ; a bit was shifted out: the divisor fits
+        LD      A,(F_TYPE)      ; does the divisor (FAC) fit in the
+        LD      B,A             ; remainder (ARG)? Compare from the top
+        LD      HL,F_AHI
+        LD      DE,F_HI
+.cmp:   LD      A,(DE)
+        CP      (HL)
+        JR      NZ,.cmpd
+        DEC     HL
+        DEC     DE
+        DJNZ    .cmp            ; all equal (Z): it fits
+.cmpd:  JR      Z,.sub
+        JR      NC,.shift       ; too big: quotient bit 0 (CF = 0)
+.sub:   CALL    FPPTR           ; remainder -= divisor
         EX      DE,HL
         CALL    FPSUBM
-        JR      NC,.one
-        POP     AF              ; it did not fit, unless a bit was shifted out
-        PUSH    AF
-        JR      C,.one
-        CALL    FPPTR           ; put the divisor back
-        EX      DE,HL
-        CALL    FPADDM
-        OR      A               ; quotient bit 0
-        JR      .shift
-.one:   SCF                     ; quotient bit 1
-.shift: POP     HL              ; drop the saved flags (CF stays)
-        PUSH    AF
+        SCF                     ; quotient bit 1
+.shift: PUSH    AF
         CALL    FPWPTR          ; quotient = quotient << 1 | bit
         POP     AF
         CALL    FPSHL
