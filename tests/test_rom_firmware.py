@@ -282,6 +282,7 @@ LOOP:   PUSH    HL
 
 LINE_INPUT = f"""
         ORG     7000H
+        CALL    01C9H           ; a clear screen: the line starts at column 0
         LD      HL,{OUT}+2
         LD      B,MAX
         CALL    0040H
