@@ -190,7 +190,7 @@ def test_terminal_frontend_in_tmux(tmux) -> None:
     t.keys("1 2 3", literal=True)        # a burst: typed as a paste, at full speed
     screen = t.wait_for("1 2 3")
     rows = screen.splitlines()
-    assert any(row.strip() == "\u2502HELLO" + " " * 59 + "\u2502" for row in rows)
+    assert any(row.strip() == "\u2502>HELLO" + " " * 58 + "\u2502" for row in rows)
     status = [row for row in rows if row.strip()][-1]
     assert "MHz" in status                   # the status line
     t.keys("F1")
@@ -201,7 +201,7 @@ def test_terminal_frontend_in_tmux(tmux) -> None:
     t.keys("C-q")
     screen = t.wait_dead()
     lines = [line.rstrip() for line in screen.splitlines()]
-    assert "HELLO" in lines and "1 2 3_" in lines     # --screen printed at the end
+    assert ">HELLO" in lines and ">1 2 3_" in lines    # --screen printed at the end
 
 
 @pytest.mark.parametrize("ascii_only", [False, True])
