@@ -119,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     fp = FP()
-    fp.quantum = 50  # measure T-states closely
     rnd = random.Random(args.seed)
     print(f"maths code: {fp.code_size()} bytes")
+    fp.quantum = 100  # T-states measured to within this many
     sweep_operations(fp, args.n, rnd)
+    fp.quantum = 1000
     sweep_functions(fp, args.n, rnd)
     sweep_text(fp, args.n, rnd)
     return 0

@@ -1320,8 +1320,8 @@ FOUT:   LD      HL,F_BUF
 .six:   LD      HL,F_HI
         RES     7,(HL)
         PUSH    DE
-        CALL    FRCDBL
-        POP     DE
+        CALL    NZ,FPW5         ; a single is worked with 32 bits (enough
+        POP     DE              ; for 6 digits), a double with 56
         LD      A,(F_EXP)       ; D = k, the power of ten of the first
         SUB     81H             ; digit: about (exponent - 81h) x 77/256
         PUSH    DE
@@ -1349,9 +1349,20 @@ FOUT:   LD      HL,F_BUF
         LD      (F_ALO+4),HL
         LD      H,80H
         LD      (F_ALO+6),HL
-        CALL    DADD            ; round to a whole number
+        CALL    FADD            ; round to a whole number
         CALL    FPTRN
-        CALL    FPDIGS          ; B = how many digits it has
+        LD      A,(F_TYPE)      ; a VALTYP 5 number: move N down to
+        CP      8               ; 411Ch, where FPDIGS wants it
+        JR      Z,.dbl
+        LD      HL,F_DGRD+3
+        LD      DE,F_DGRD
+        LD      BC,5
+        LDIR
+        LD      H,B
+        LD      L,C
+        LD      (F_DGRD+5),HL
+        LD      (F_DGRD+6),HL
+.dbl:   CALL    FPDIGS          ; B = how many digits it has
         POP     DE
         LD      A,B
         CP      E
