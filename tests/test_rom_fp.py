@@ -258,6 +258,7 @@ def test_fin_random_decimals(fp: FP) -> None:
 ])
 def test_fout(fp: FP, x: Fraction, typ: int, text: str) -> None:
     assert fp.fout(x, typ) == text
+    assert fp.fac_type() == typ  # VALTYP is kept
 
 
 def level2_text(x: Fraction, digits: int, letter: str) -> str:

@@ -1271,10 +1271,11 @@ FPDIG:  PUSH    HL
 ; to 16, without trailing zeros; a number whose first digit is 10^k is
 ; written in fixed form when -2 <= k < digits (.01, 999999, .0333333),
 ; otherwise as d.dddddE+kk (D+kk for doubles): 1E+06, 1E-03. The FAC is
-; destroyed.
+; destroyed (VALTYP is kept).
 FOUT:   LD      HL,F_BUF
         LD      (HL),' '
-        LD      A,(F_TYPE)
+        LD      A,(F_TYPE)      ; VALTYP is given back at the end
+        PUSH    AF
         CP      2
         JR      NZ,.flt
         LD      DE,(F_SLO)      ; an integer
@@ -1431,7 +1432,9 @@ FOUT:   LD      HL,F_BUF
         DJNZ    .copy
 .end:   XOR     A
         LD      (DE),A
-.ret:   LD      HL,F_BUF
+.ret:   POP     AF
+        LD      (F_TYPE),A
+        LD      HL,F_BUF
         RET
 .eform: BIT     4,E             ; 16 digits: a double, D exponent
         JR      Z,.elet
