@@ -106,6 +106,16 @@ def test_special_cases(fp: FP) -> None:
         assert err.value.code == "OV"
         with pytest.raises(BasicError):
             fp.binop("ADD", big * Fraction(3, 2), big * Fraction(3, 2), typ)
+        top = decode(bytes([0xFF] * (typ - 2) + [0x7F, 0xFF]))  # the largest number
+        assert fp.binop("MUL", top, 1, typ) == top
+        assert fp.binop("MUL", top, Fraction(1, 2), typ) == top / 2
+        assert fp.binop("DIV", 10**38, Fraction(9, 10), typ) == decode(encode(
+            decode(encode(10**38, typ)) / decode(encode(Fraction(9, 10), typ)), typ))
+        assert fp.binop("DIV", top, 1, typ) == top
+        low = Fraction(1, 2**128)  # the smallest number
+        assert fp.binop("MUL", low, 1, typ) == low
+        assert fp.binop("DIV", low, 1, typ) == low
+        assert fp.binop("MUL", low, Fraction(1, 2), typ) == 0
         tiny = Fraction(1, 2**120)
         assert fp.binop("MUL", tiny, tiny, typ) == 0  # underflow gives 0
         assert fp.binop("DIV", tiny, 2**20, typ) == 0

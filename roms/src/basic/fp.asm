@@ -447,7 +447,7 @@ FMUL:   LD      A,(F_EXP)
         ADD     HL,DE
         LD      DE,-80H
         ADD     HL,DE
-        CALL    FPSETE
+        PUSH    HL              ; (checked once the product is normalised)
         LD      A,(F_AHI)       ; sign = sign of ARG xor sign of FAC
         LD      HL,F_HI
         XOR     (HL)
@@ -487,11 +487,25 @@ FMUL:   LD      A,(F_EXP)
         INC     HL
         POP     BC
         DJNZ    .byte
-FPWFAC: CALL    FPWPTR          ; FAC mantissa = the work area
+; FPWFAC: the FAC's mantissa = the work area (a product or quotient, at
+; most one bit short of normalised); the exponent (16 bits) is on the
+; stack: normalise, check the exponent's range, round and pack.
+FPWFAC: CALL    FPWPTR
         LD      C,B
         LD      B,0
         LDIR
-        JP      FPNRP
+        POP     HL
+        LD      A,(F_HI)
+        OR      A
+        JP      M,.norm
+        PUSH    HL
+        CALL    FPPTR
+        OR      A
+        CALL    FPSHL
+        POP     HL
+        DEC     HL
+.norm:  CALL    FPSETE
+        JP      FPRND
 
 ; FPSETE: HL = the result's exponent (signed 16 bits): ?OV ERROR above FFh;
 ; below 1 the result is 0 and FPSETE returns to its caller's caller.
@@ -526,7 +540,7 @@ FDIV:   LD      A,(F_EXP)
         LD      E,A
         LD      D,0
         SBC     HL,DE           ; (no carry after the ADD)
-        CALL    FPSETE
+        PUSH    HL              ; (checked once the quotient is normalised)
         LD      A,(F_AHI)
         LD      HL,F_HI
         XOR     (HL)
