@@ -1154,15 +1154,11 @@ FIN:    PUSH    HL
         LD      A,C
         AND     0EH
         JR      NZ,.float
-        LD      HL,(F_DGRD+2)   ; an integer if N < 65536 ...
-        LD      A,H
-        OR      L
-        LD      HL,(F_DGRD+4)
-        OR      H
-        OR      L
-        LD      HL,(F_DGRD+6)
-        OR      H
-        OR      L
+        LD      A,B             ; an integer if N has 5 digits at most,
+        CP      6               ; is below 65536 ...
+        JR      NC,.float
+        LD      A,(F_DGRD+2)
+        OR      A
         JR      NZ,.float
         LD      HL,(F_DGRD)     ; ... and it fits: up to 32767, or 32768
         BIT     7,H             ; with a minus sign
