@@ -413,6 +413,15 @@ CSSYN1: CALL    CSBIT
         ORG     02B2H
 SYSTEM: JP      SYSCMD
 
+; 0314h: read two bytes from the tape into HL, the low byte first (as an
+; address comes on a SYSTEM tape). Uses A.
+        ORG     0314H
+CSWORD: CALL    CSIN
+        LD      L,A
+        CALL    CSIN
+        LD      H,A
+        RET
+
 ; ============================================================================
 ; 032Ah: send A to the device 409Ch selects: 0 the screen (and POS() column
 ; at 40A6h follows the cursor), 1 the printer (039Ch), negative the tape.
@@ -1248,10 +1257,7 @@ SYSBLK: CALL    CSIN            ; 3Ch: a block; 78h: the entry address
         JR      NZ,SYSBAD
         CALL    CSIN            ; the count (0 = 256)
         LD      B,A
-        CALL    CSIN            ; the address
-        LD      L,A
-        CALL    CSIN
-        LD      H,A
+        CALL    CSWORD          ; the address
         ADD     A,L             ; the checksum counts the address ...
         LD      C,A
 SYSDAT: CALL    CSIN            ; ... and every data byte
@@ -1270,10 +1276,7 @@ SYSDAT: CALL    CSIN            ; ... and every data byte
 SYSBAD: LD      A,'C'           ; a checksum error (or no block where one
         LD      (TOPRGT+1),A    ; should be): "C", and the tape stops
         JR      SYSSTOP
-SYSEND: CALL    CSIN
-        LD      L,A
-        CALL    CSIN
-        LD      H,A
+SYSEND: CALL    CSWORD
         LD      (SYSENT),HL
 SYSSTOP: CALL   CASOFF
         POP     DE              ; (the name's address)
