@@ -245,6 +245,13 @@ def static_branch(enc: Encoding, follow: int | None) -> bool:
         enc.mnemonic == "DJNZ" or (conditional and enc.mnemonic in ("JR", "JP")))
 
 
+def branch_sides(addr: int, enc: Encoding, data: bytes) -> tuple[int, int]:
+    """(fall-through address, target) of a JR/DJNZ/JP with a constant target."""
+    nxt = (addr + enc.length) & 0xFFFF
+    ops = _literal_operands(enc, data)
+    return nxt, ops["NN"] if enc.mnemonic == "JP" else (nxt + ops["E"]) & 0xFFFF
+
+
 def trace(fetch, pc: int, limit: int = 48) -> list[tuple[int, Encoding, bytes, int | None]]:
     """Decode a trace from pc: [(address, encoding, bytes, followed address)].
 
@@ -314,13 +321,19 @@ class _TraceWriter:
         self.instrs = instrs
         self.layout = layout
         self.start = instrs[0][0]
-        self.looping = instrs[-1][3] == self.start
+        self.loops_at_end = instrs[-1][3] == self.start
         self.all_code = "\n".join(enc.code for _, enc, _, _ in instrs)
         self.assigned = regs_set(self.all_code)
         last = len(instrs) - 1
         self.static = {i for i, (addr, enc, data, follow) in enumerate(instrs)
                        if static_branch(enc, follow) and not djnz_closed(addr, enc, data, follow)
-                       and (i < last or self.looping)}
+                       and (i < last or self.loops_at_end)}
+        # static branches whose unexpected side goes back to the start: go round
+        # the loop there instead of leaving
+        self.continues = {i for i in self.static
+                          if self.start in branch_sides(*instrs[i][:3])
+                          and instrs[i][3] != self.start}
+        self.looping = self.loops_at_end or bool(self.continues)
         self.branches = any(
             djnz_closed(addr, enc, data, follow) or ("TAKEN" in enc.code and i not in self.static)
             for i, (addr, enc, data, follow) in enumerate(instrs))
@@ -394,7 +407,7 @@ class _TraceWriter:
         body = self.body
         nxt = (addr + enc.length) & 0xFFFF
         last = index == len(self.instrs) - 1
-        leaves_after = not (last and not self.looping)   # more of the trace follows
+        leaves_after = not (last and not self.loops_at_end)   # more of the trace follows
         self.m1 += m1_count(enc)
         body.append(f"# {addr:04X}  {enc.text}")
         if enc.is_prefix_only:
@@ -405,7 +418,7 @@ class _TraceWriter:
                 body += self.epilogue(str(nxt))
             return
         if index in self.static:
-            self.branch(addr, enc, data, follow, last)
+            self.branch(index, addr, enc, data, follow, last)
             return
         if djnz_closed(addr, enc, data, follow):
             self.djnz_self(addr, enc)
@@ -469,11 +482,26 @@ class _TraceWriter:
             else:
                 body += self.epilogue(pc_after)
 
-    def branch(self, addr: int, enc: Encoding, data: bytes, follow: int, last: bool) -> None:
+    def side_exit(self, index: int, pc: int, first: list[str]) -> list[str]:
+        """Leave the trace for pc after a static branch -- or, when pc is the
+        start of a looping trace, count the pass and go round again."""
+        if index not in self.continues or pc != self.start:
+            return first + self.exit_lines(str(pc), self.m1, False)
+        out = first + [f"tt += {self.tsum}" + (" + t" if self.branches else "")]
+        if self.branches:
+            out.append("t = 0")
+        out += [f"r = (r & 0x80) | ((r + {self.m1}) & 0x7F)", "q = 0",
+                "if tt + __TMAX__ > budget:"]
+        saved, self.tsum = self.tsum, 0
+        out += ["    " + ln for ln in self.exit_lines(str(pc), 0, False)]
+        self.tsum = saved
+        return out + ["continue"]
+
+    def branch(self, index: int, addr: int, enc: Encoding, data: bytes, follow: int,
+               last: bool) -> None:
         """A predicted conditional JR/JP or DJNZ (see `static_branch`)."""
-        body, nxt = self.body, (addr + enc.length) & 0xFFFF
-        ops = _literal_operands(enc, data)
-        target = ops["NN"] if enc.mnemonic == "JP" else (nxt + ops["E"]) & 0xFFFF
+        body = self.body
+        nxt, target = branch_sides(addr, enc, data)
         if enc.mnemonic == "DJNZ":
             body.append("b = (b - 1) & 0xFF")
             cond = "b"
@@ -486,17 +514,15 @@ class _TraceWriter:
         if follow == target:                   # expected taken: leave when it is not
             body.append(f"if not ({cond}):")
             self.tsum = tsum + untaken
-            body += ["    " + ln for ln in self.exit_lines(str(nxt), self.m1, False)]
+            body += ["    " + ln for ln in self.side_exit(index, nxt, [])]
             self.tsum = tsum + taken
             if enc.mnemonic != "JP":
                 body.append(f"wz = {target}")
         else:                                  # expected not taken: leave when it is
             body.append(f"if {cond}:")
             self.tsum = tsum + taken
-            exit_ = self.exit_lines(str(target), self.m1, False)
-            if enc.mnemonic != "JP":
-                exit_.insert(0, f"wz = {target}")
-            body += ["    " + ln for ln in exit_]
+            first = [f"wz = {target}"] if enc.mnemonic != "JP" else []
+            body += ["    " + ln for ln in self.side_exit(index, target, first)]
             self.tsum = tsum + untaken
         self.tmax += taken
         self.prev_flags = False
@@ -547,9 +573,9 @@ class _TraceWriter:
         src = "s, s + n" if up else "s - n + 1, s + 1"
         dst = "o, o + n" if up else "o - n + 1, o + 1"
         step = "+" if up else "-"
-        cond = ["s + n <= 0x10000 and o + n <= 0x10000" if up else "s >= n - 1 and o >= n - 1",
-                # a copy that never reads a byte it has already written is a memmove
-                "(o <= s or s + n <= o)" if up else "(o >= s or o < s - n + 1)"]
+        cond = ["s + n <= 0x10000 and o + n <= 0x10000" if up else "s >= n - 1 and o >= n - 1"]
+        if not up:   # a copy that never reads a byte it has already written is a memmove
+            cond.append("(o >= s or o < s - n + 1)")
         lo_d, hi_d = ("o", "o + n - 1") if up else ("o - n + 1", "o")
         lo_s, hi_s = ("s", "s + n - 1") if up else ("s - n + 1", "s")
         if lay.wlimit:
@@ -564,17 +590,25 @@ class _TraceWriter:
             plain = f"({hi_s} < {lay.rlo} or {lo_s} > {lay.rhi})"
             if lay.mlo is not None:
                 mapped = f"{lay.mlo} <= {lo_s} and {hi_s} <= {lay.mhi}"
-                lines.append(f"g = n > 16 and {' and '.join(cond)} and not {plain} and {mapped}")
+                apart = ["(o <= s or s + n <= o)"] if up else []
+                lines.append(f"g = n > 16 and {' and '.join(cond + apart)} and not {plain} "
+                             f"and {mapped}")
                 cond.append(f"({plain} or g)")
             else:
                 cond.append(plain)
         cond.append(f"codemap.count(0, {dst}) == n")
         lines.append(f"if n > 16 and {' and '.join(cond)}:")
+        plain_copy = [copy]
+        if up:
+            # LDIR onto its own source a few bytes on (LD (HL),x / LD DE,HL+1 /
+            # LDIR fills memory): the bytes repeat with that period
+            plain_copy = ["if o <= s or s + n <= o:", f"    {copy}", "else:",
+                          "    p = o - s", "    mem[o:o + n] = (mem[s:o] * (n // p + 1))[:n]"]
         if lay.rlo is not None and lay.mlo is not None:
-            lines += ["    if g:", f"        {copy}.translate(rmap)",
-                      "    else:", f"        {copy}"]
+            lines += ["    if g:", f"        {copy}.translate(rmap)", "    else:"]
+            lines += ["        " + ln for ln in plain_copy]
         else:
-            lines.append(f"    {copy}")
+            lines += ["    " + ln for ln in plain_copy]
         lines += [f"    s = (s {step} n) & 0xFFFF", f"    o = (o {step} n) & 0xFFFF",
                   "    h = s >> 8", "    l = s & 0xFF", "    d = o >> 8", "    e = o & 0xFF",
                   "    s = (b << 8 | c) - n", "    b = s >> 8", "    c = s & 0xFF",

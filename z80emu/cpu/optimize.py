@@ -32,6 +32,16 @@ _CALL = re.compile(r"\w\s*\(")
 _ATOM = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+|0x[0-9A-Fa-f]+)$")
 
 
+def _const(expr: str) -> int | None:
+    """The value of an expression of decimal numbers and operators, else None."""
+    if not re.fullmatch(r"(?:0x[0-9A-Fa-f]+|\d+|[\s()+\-*&|^<>~])+", expr):
+        return None
+    try:
+        return int(eval(expr, {"__builtins__": {}}))  # noqa: S307 - numbers and operators only
+    except (SyntaxError, ValueError, TypeError, ZeroDivisionError):
+        return None
+
+
 def _group(lines: list[str]) -> list[list[str]]:
     """Split lines into statements: a top-level line and the lines indented under it."""
     out: list[list[str]] = []
@@ -72,7 +82,17 @@ def propagate_copies(lines: list[str]) -> list[str]:
         for later in stmts[i + 1:]:
             assigned = _assigned(later)
             if var in assigned:
-                break                      # var gets a new value here: stop before it
+                # var gets a new value here; when that is a constant expression of
+                # the old one (pc = (pc + 5) & 0xFFFF), fold it and carry on with it
+                t = _TARGET.match(later[0])
+                if len(later) != 1 or not t or t.group(2) != "=" or not atom.isdigit():
+                    break
+                value = _const(use.sub(atom, t.group(3)))
+                if value is None:
+                    break
+                later[0] = f"{var} = {value}"
+                atom = str(value)
+                continue
             if len(later) == 1:
                 t = _TARGET.match(later[0])
                 if t:
@@ -95,6 +115,20 @@ def _simple(stmt: list[str]) -> tuple[str | None, set[str], bool]:
         rhs = m.group(3)
         pure = not _CALL.search(rhs) and ":=" not in rhs and "cpu." not in rhs
         return m.group(1), _names(rhs), pure
+    if stmt[0].startswith("if ") and all(ln.startswith("    ") and not ln.startswith("     ")
+                                         and not ln.rstrip().endswith(":") for ln in stmt[1:]):
+        # A guarded straight run of statements (an exit from the trace): what it
+        # reads before assigning it itself is what it needs from before.
+        reads, written = _names(stmt[0]), set()
+        for ln in stmt[1:]:
+            m = _TARGET.match(ln.strip())
+            rhs = m.group(3) if m else ln
+            reads |= _names(rhs) - written
+            if m and m.group(2) != "=":
+                reads |= {m.group(1)} - written
+            if m:
+                written.add(m.group(1))
+        return None, reads, False
     return None, set().union(*(_names(ln) for ln in stmt)), False
 
 
@@ -103,23 +137,30 @@ def eliminate_dead(lines: list[str], looping: bool) -> list[str]:
     so what the top of the list reads is live at its bottom."""
     stmts = _group(lines)
     info = [_simple(s) for s in stmts]
+    # a statement that can go round the loop (`continue`) reads what the top reads
+    loops_back = [any(ln.strip() == "continue" for ln in s) for s in stmts]
     live_end: set[str] = set()
     while True:
         live = set(live_end)
-        for target, reads, _ in reversed(info):
+        for (target, reads, _), back in zip(reversed(info), reversed(loops_back)):
             if target is not None:
                 live.discard(target)
             live |= reads
+            if back:
+                live |= live_end
         if not looping or live <= live_end:
             break
         live_end |= live
     live, keep = set(live_end), []
-    for stmt, (target, reads, pure) in zip(reversed(stmts), reversed(info)):
+    for stmt, (target, reads, pure), back in zip(reversed(stmts), reversed(info),
+                                                 reversed(loops_back)):
         if target is not None and pure and target not in live:
             continue
         if target is not None:
             live.discard(target)
         live |= reads
+        if back:
+            live |= live_end
         keep.append(stmt)
     return [ln for stmt in reversed(keep) for ln in stmt]
 
