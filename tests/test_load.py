@@ -47,7 +47,7 @@ def test_basic_fast_load_sets_the_pointers(tmp_path) -> None:
     path = tmp_path / "guess.bas"
     path.write_bytes(write_bas(program))
     m = booted()
-    assert not has_basic(m)  # the project's ROM has no BASIC yet
+    assert has_basic(m)  # the project's ROM sets TXTTAB at 42E9h, as Level II does
     loaded = m.load(path)
     start, end = 0x42E9, 0x42E9 + program.size
     assert (loaded.start, loaded.end) == (start, end)
@@ -117,10 +117,17 @@ def test_run_a_system_tape(tmp_path) -> None:
     assert result.exit_code == 1 and "entry 7000h" in result.output
 
 
+def no_basic_rom(tmp_path) -> str:
+    """A 4 KB ROM that only waits (JR $): no BASIC, no tape routines."""
+    rom = tmp_path / "wait.rom"
+    rom.write_bytes(bytes([0x18, 0xFE]) + bytes(0x1000 - 2))
+    return str(rom)
+
+
 def test_run_basic_on_a_rom_without_basic_says_so(tmp_path) -> None:
     path = tmp_path / "guess.bas"
     path.write_text((EXAMPLES / "guess.bas").read_text())
-    result = run(str(path), "--seconds", "0.2")
+    result = run("--rom", no_basic_rom(tmp_path), str(path), "--seconds", "0.2")
     assert result.exit_code == 0, result.output
     assert "19 lines of BASIC at 42E9h" in result.output
     assert "this ROM has no BASIC to RUN it" in result.output
@@ -131,7 +138,7 @@ def test_run_basic_on_a_rom_without_basic_says_so(tmp_path) -> None:
 def test_run_tape_needs_a_rom_that_reads_tapes(tmp_path) -> None:
     path = tmp_path / "p.cas"
     path.write_bytes(write_basic_cas(tokenize("10 END"), "P"))
-    result = run(str(path), "--tape", "--seconds", "0.1")
+    result = run("--rom", no_basic_rom(tmp_path), str(path), "--tape", "--seconds", "0.1")
     assert result.exit_code == 1 and "--tape needs a ROM with BASIC" in result.output
 
 
