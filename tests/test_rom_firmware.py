@@ -711,3 +711,42 @@ def test_run_tape_starts_a_system_tape_through_the_roms_system_command(tmp_path)
     assert "SYSTEM SHOW" in note
     m.wait_for("SYSTEM OK", timeout=30.0)
     assert m.peek(0x7A00, len(code)) == code
+
+
+def test_lowercase_shows_only_with_the_modification() -> None:
+    for fitted, expected in ((False, "ABC"), (True, "abc")):
+        m = booted(lowercase=fitted)
+        start(m, show(b"\x1c\x1f\x0fabc"))
+        finish(m)
+        assert lines(m)[0] == expected
+        assert m.peek(0x4042) == (0xFF if fitted else 0)
+
+
+def test_motor_on_disables_interrupts_and_motor_off_keeps_registers() -> None:
+    m = booted()
+    start(m, f"""
+        ORG     7000H
+        LD      SP,6F00H
+        IM      1
+        EI
+        LD      BC,1234H
+        LD      DE,5678H
+        LD      HL,9ABCH
+        LD      A,0
+        CALL    0212H           ; motor on: DI
+        LD      A,(403DH)
+        LD      ({OUT}),A
+        LD      A,55H
+        CALL    01F8H           ; motor off
+        LD      ({OUT}+1),A
+        LD      A,(403DH)
+        LD      ({OUT}+2),A
+        LD      ({OUT}+3),BC
+        LD      ({OUT}+5),DE
+        LD      ({OUT}+7),HL
+{END}""")
+    finish(m)
+    assert not m.cpu.iff1
+    assert m.peek(OUT) & 0x04 and m.peek(OUT + 2) & 0x04 == 0
+    assert m.peek(OUT + 1) == 0x55
+    assert m.peek(OUT + 3, 6) == bytes.fromhex("3412 7856 BC9A")
