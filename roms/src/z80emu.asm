@@ -494,20 +494,15 @@ CIO:    PUSH    HL
         ORG     03E3H
 KEYDRV: LD      HL,KIMAGE
         LD      DE,KEYROW0
-        LD      B,0             ; key number of the row's D0 (row x 8)
 KDROW:  LD      A,(DE)          ; the row: 1 = key down
         LD      C,A
         XOR     (HL)            ; changed since the last scan
         AND     C               ; ... and down now
         LD      (HL),C          ; remember the row
         JR      NZ,KDNEW
-        INC     HL
-        LD      A,B
-        ADD     A,8
-        LD      B,A
+        INC     L               ; (the images do not cross a page)
         SLA     E               ; next row address: 01h, 02h ... 40h
-        BIT     7,E
-        JR      Z,KDROW
+        JP      P,KDROW         ; until 80h
         JP      KDREP           ; nothing new: is a held key due to repeat?
 KDNEW:  LD      C,A             ; C = the new keys of this row
         PUSH    BC
@@ -521,6 +516,12 @@ KDNEW:  LD      C,A             ; C = the new keys of this row
         LD      C,A
         LD      A,E             ; remember the row, for the repeat
         LD      (REPROW),A
+        LD      B,-8            ; B = the row's first key number (row x 8)
+KDNEW1: LD      A,B
+        ADD     A,8
+        LD      B,A
+        RRC     E
+        JR      NC,KDNEW1
         LD      L,1             ; L = the lowest new key's bit
 KDBIT:  LD      A,C
         AND     L
