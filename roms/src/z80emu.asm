@@ -80,8 +80,8 @@ REPCNT  EQU     4046H           ;   scans left before it repeats (2 bytes)
 STACK   EQU     4288H           ; the start-up stack (BASIC sets its own)
 
 DEBOUNCE EQU    200             ; keyboard debounce: 200 x 26 T = about 2.9 ms
-REPFIRST EQU    800             ; scans before a held key repeats (0.5 s waiting at 0049h)
-REPNEXT  EQU    130             ; scans between repeats (about 12 a second at 0049h)
+REPFIRST EQU    1000            ; scans before a held key repeats (0.5 s waiting at 0049h)
+REPNEXT  EQU    160             ; scans between repeats (about 12 a second at 0049h)
 
 ; ============================================================================
 ; 0000h-0065h: restarts and fixed entry points
