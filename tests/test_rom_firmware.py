@@ -750,3 +750,12 @@ def test_motor_on_disables_interrupts_and_motor_off_keeps_registers() -> None:
     assert m.peek(OUT) & 0x04 and m.peek(OUT + 2) & 0x04 == 0
     assert m.peek(OUT + 1) == 0x55
     assert m.peek(OUT + 3, 6) == bytes.fromhex("3412 7856 BC9A")
+
+
+def test_0ah_to_0dh_all_start_a_new_erased_line() -> None:
+    m = booted()
+    start(m, show(b"\x1c\x1f\x0fA\x0aB\x0bC\x0cD\x0dE\x1cFGH\x1a\x1d\x0c"))
+    finish(m)
+    # the last FF, from row 1, erases row 2 (where "C" was)
+    assert lines(m)[:5] == ["FGH", "B", "", "D", "E"]
+    assert word(m, 0x4020) == 0x3C80
