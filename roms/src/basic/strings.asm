@@ -435,26 +435,23 @@ STRCM1: LD      A,C
         OR      A               ; left used up?
         JR      Z,STRCM3
         LD      A,B
-        OR      A               ; right used up (left not): left is bigger
-        JR      Z,STRCM4
+        OR      A               ; right used up?
+        JR      Z,STRCM3
         LD      A,(DE)
-        CP      (HL)
-        JR      NZ,STRCM2
+        CP      (HL)            ; the characters decide
+        JR      NZ,STRCM4
         INC     DE
         INC     HL
         DEC     C
         DEC     B
         JR      STRCM1
-STRCM2: JR      NC,STRCM4       ; left's character is the bigger
-STRCM5: LD      A,0FFH          ; left is smaller
-        POP     HL
-        RET
-STRCM3: OR      B               ; A = 0: same length too? equal
-        JR      NZ,STRCM5
-        POP     HL
-        RET
-STRCM4: LD      A,1
-        POP     HL
+STRCM3: LD      A,C             ; one is used up: the lengths decide
+        CP      B
+STRCM4: LD      A,0             ; Z: equal
+        JR      Z,STRCM5
+        SBC     A,A             ; carry (left smaller): FFh, else 0
+        OR      1               ; ... or 1
+STRCM5: POP     HL
         RET
 
 ; STRASG: LET for strings: the string in FAC becomes the value of the
@@ -513,12 +510,8 @@ STROUT: PUSH    HL
 STROU1: DEC     C
         JR      Z,STROU2
         LD      A,(HL)
-        PUSH    BC
-        PUSH    HL
-        CALL    OUTDEV          ; firmware 032Ah: A to the device (409Ch)
-        POP     HL
-        POP     BC
-        INC     HL
+        CALL    OUTDEV          ; firmware 032Ah: A to the device (keeps
+        INC     HL              ; every register but F)
         JR      STROU1
 STROU2: POP     HL
         RET
