@@ -909,6 +909,18 @@ def test_machine_inkey():
 
 
 @needs_basic
+def test_machine_inkey_gets_a_key_typed_while_busy():
+    """BASIC's BREAK check between statements keeps the key at 4099h; INKEY$
+    returns it (and clears 4099h) although it was typed before INKEY$ ran."""
+    out = run(machine(), "\n".join([
+        "10 FOR I=1 TO 300:NEXT I",
+        '20 K$=INKEY$:PRINT "<";K$;">";PEEK(16537)',
+        '30 K$=INKEY$:PRINT "<";K$;">"',
+    ]), keys="Z")
+    assert out == ["<Z> 0", "<>"]
+
+
+@needs_basic
 def test_machine_direct_mode_strings_are_copied():
     m = machine()
     m.type('A$="TYPED":B$=A$+"!"\r')
