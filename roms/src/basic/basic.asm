@@ -869,12 +869,10 @@ GOTO1:  POP     BC              ; (the return to NEWSTT: GOLINE runs it)
 ; GOTO2: go to line DE (?UL ERROR if there is none).
 GOTO2:  CALL    FNDLIN
         JP      NC,ULERR
-        LD      H,B
-        LD      L,C
-        INC     HL
-        INC     HL
-        INC     HL
-        JP      GOLINE
+        LD      H,B             ; NEWSTT from the 00h before the line (it
+        LD      L,C             ; checks BREAK, so GOTO loops can be stopped)
+        DEC     HL
+        JP      NEWSTT
 
 ; GOSUB line: a frame (91h marker, line, text) on the stack, then GOTO.
 ST_GOSUB: CALL  LINGET
@@ -2175,8 +2173,9 @@ OPTAB:  DW      IADD,SADD,DADD
 ; ============================================================================
 ; PRINT [@ n,] items separated by ; and , (zones of 16), TAB(n), USING
 ; ============================================================================
-ST_PRINT: CP    '@'
-        JR      NZ,PRT2
+ST_PRINT: JP    Z,CRLF          ; PRINT alone: a new line
+        CP      '@'
+        JR      NZ,PRT2A
         RST     10H
         CALL    GETINT
         LD      A,D
@@ -2195,7 +2194,7 @@ ST_PRINT: CP    '@'
         RST     08H
         DB      ','
 PRT2:   JP      Z,CRLF          ; the end: a new line
-        CP      T_USING
+PRT2A:  CP      T_USING
         JR      NZ,PRT3
         INC     HL
         JP      USING           ; statements part
