@@ -22,14 +22,14 @@
 ST_VIDEO  EQU   3C00H           ; video RAM: 16 rows of 64 cells
 ST_USRAD  EQU   408EH           ; address that USR calls
 ST_DEVICE EQU   409CH           ; output device: 0 video, 1 printer
-ST_POS    EQU   40A6H           ; cursor column for POS
+ST_POS    EQU   40A6H           ; cursor column (CLS sets it to 0)
+ST_CURSOR EQU   4020H           ; the cursor's address in video RAM
 ST_TXTTAB EQU   40A4H           ; start of the program
 ST_VALTYP EQU   40AFH           ; type of the value in FAC
 ST_VARTAB EQU   40F9H           ; end of the program = start of variables
 ST_STREND EQU   40FDH           ; end of the arrays = start of free memory
 ST_DATPTR EQU   40FFH           ; where READ takes its next item
 ST_TRACE  EQU   411BH           ; TRON flag: not zero = trace on
-ST_READY  EQU   1A19H           ; READY (core), keeps the program
 ST_FAC    EQU   4121H           ; FAC: integer value, or lowest mantissa byte
 ST_FACEXP EQU   4124H           ; FAC: exponent of a single/double value
 
@@ -183,9 +183,12 @@ FN_INP: CALL    FACADR
         JR      RETA
 
 ; ============================================================================
-; POS(x): the cursor's column (the argument is not used).
+; POS(x): the cursor's column on the screen (the argument is not used). It
+; is read from the cursor address at 4020h, so it is right after a line was
+; typed too.
 ; ============================================================================
-FN_POS: LD      A,(ST_POS)
+FN_POS: LD      A,(ST_CURSOR)
+        AND     3FH
         JR      RETA
 
 ; ============================================================================
@@ -361,31 +364,9 @@ SETDEV: LD      (ST_DEVICE),A
 ST_DATLN EQU    40DAH           ; line number of the current DATA statement
 ST_CURLN EQU    40A2H           ; the line being run
 
-; DATA when it is run: nothing to do, step over it.
-; SKIPST: HL anywhere in a statement -> HL at its end (the ':' or the 00h
-; that ends it). A ':' inside quotes does not count, and after REM the rest
-; of the line is skipped. Uses AF, B.
-ST_DATA:
-SKIPST: LD      B,0             ; B: bit 0 = inside quotes, bit 1 = in a REM
-SKIPS1: LD      A,(HL)
-        OR      A
-        RET     Z
-        CP      '"'
-        JR      NZ,SKIPS2
-        LD      A,B
-        XOR     1
-        LD      B,A
-        JR      SKIPS3
-SKIPS2: INC     B
-        DEC     B
-        JR      NZ,SKIPS3       ; inside quotes or a REM
-        CP      ':'
-        RET     Z
-        CP      93H             ; REM: the line ends it
-        JR      NZ,SKIPS3
-        LD      B,2
-SKIPS3: INC     HL
-        JR      SKIPS1
+; DATA when it is run: nothing to do, step over it (the core's SKPSTM:
+; HL to the statement's end, quotes respected).
+ST_DATA EQU     SKPSTM
 
 ; RESTORE: READ starts again from the first DATA statement. Keeps HL.
 ST_RESTORE:
@@ -428,7 +409,7 @@ READ2:  DEC     HL              ; then only a ',' or the statement's end
 READ3:  LD      (ST_DATPTR),HL
         POP     AF              ; A = the variable's type
         POP     DE              ; DE = the variable
-        CALL    LETVAR
+        CALL    ASSIGN          ; core: store it there, converted
         POP     HL              ; another variable after a comma?
         LD      A,(HL)
         CP      ','
@@ -438,7 +419,7 @@ READ3:  LD      (ST_DATPTR),HL
 
 ; DATFND: HL at the end of a statement (':' or 00h). Find the next DATA
 ; statement: HL at its token. ?OD ERROR at the end of the program.
-; Uses AF, B, DE.
+; Uses AF, DE.
 DATFND: LD      A,(HL)
         OR      A
         JR      NZ,DATFN1       ; a ':': the next statement
@@ -456,43 +437,8 @@ DATFND: LD      A,(HL)
 DATFN1: RST     10H             ; the statement's first character
         CP      88H             ; DATA?
         RET     Z
-        CALL    SKIPST
+        CALL    SKPSTM
         JR      DATFND
-
-; LETVAR: store the value in FAC into the variable at DE whose type is A
-; (2, 3, 4 or 8), converting a number to that type first; a string into a
-; numeric variable or a number into a string one is ?TM. Uses every
-; register but IX.
-LETVAR: LD      C,A
-        RST     20H             ; FAC: Z when a string
-        LD      A,C
-        JR      NZ,LETVA1
-        CP      3
-        JP      NZ,TMERR
-        JP      STRASG          ; strings part
-LETVA1: CP      3
-        JP      Z,TMERR
-        PUSH    DE
-        PUSH    BC
-        CP      2
-        CALL    Z,FRCINT
-        POP     BC
-        PUSH    BC
-        LD      A,C
-        CP      4
-        CALL    Z,FRCSNG
-        POP     BC
-        LD      A,C
-        CP      8
-        CALL    Z,FRCDBL
-        POP     DE
-        LD      HL,ST_FAC       ; an integer or a single: from 4121h
-        LD      B,0
-        BIT     3,C
-        JR      Z,LETVA2
-        LD      L,LOW (ST_FAC-4) ; a double: all 8 bytes from 411Dh
-LETVA2: LDIR
-        RET
 
 ; ============================================================================
 ; CSAVE "name" and CLOAD / CLOAD? ["name"]: BASIC programs on tape, as
@@ -602,13 +548,9 @@ CLOADE: LD      A,B             ; three 00h: the end
         CALL    01F8H           ; motor off
         POP     BC
         DEC     B
-        JP      M,ST_READY         ; CLOAD? and all the same
+        JP      M,READY         ; CLOAD? and all the same
         LD      (ST_VARTAB),HL  ; CLOAD: the program ends here
-; NEWPRG: the program was replaced or cut: relink its lines, forget the
-; variables (core's LINKER and CLRVAR), then READY.
-NEWPRG: CALL    LINKER
-        CALL    CLRVAR
-        JP      ST_READY
+        JP      CLOADR          ; core: relink, forget the variables, READY
 CLBAD:  CALL    01F8H
         LD      HL,CLBADM
 CLBAD1: LD      A,(HL)
@@ -616,7 +558,7 @@ CLBAD1: LD      A,(HL)
         INC     HL
         CP      0DH
         JR      NZ,CLBAD1
-        JP      ST_READY
+        JP      READY
 CLBADM: DB      "BAD",0DH
 
 ; ============================================================================
@@ -635,20 +577,6 @@ DIV101: ADD     HL,HL
         INC     L
 DIV102: DEC     C
         JR      NZ,DIV101
-        RET
-
-; NUMPR: print HL (0-65535) in decimal. Uses AF, BC, HL.
-NUMPR:  LD      B,0
-NUMPR1: CALL    DIV10           ; digits come lowest first: stack them
-        ADD     A,'0'
-        PUSH    AF
-        INC     B
-        LD      A,H
-        OR      L
-        JR      NZ,NUMPR1
-NUMPR2: POP     AF
-        CALL    USOUT
-        DJNZ    NUMPR2
         RET
 
 ; ============================================================================
@@ -721,7 +649,7 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
         POP     DE
         LDIR                    ; move them down
         LD      (ST_VARTAB),DE
-        JP      NEWPRG
+        JP      CLOADR          ; core: relink, forget the variables, READY
 
 ; ============================================================================
 ; EDIT line: Level II's line editor. The line is spelled out (as LIST
@@ -763,7 +691,7 @@ EDSTRT: PUSH    HL              ; (SP) = the line number
         CALL    DETOK
 EDAGN:  POP     HL              ; show the number and a space
         PUSH    HL
-        CALL    NUMPR
+        CALL    LINPRT          ; core: HL in decimal
         LD      A,' '
         CALL    USOUT
         LD      HL,ED_BUF       ; HL = the cursor
@@ -928,7 +856,7 @@ EDA:    LD      A,0DH
 ; Q: back to READY, the line unchanged.
 EDQ:    LD      A,0DH
         CALL    USOUT
-        JP      ST_READY
+        JP      READY
 ; ENTER: show the rest and keep the changes. E: keep them.
 EDENT:  CALL    EDREST
 EDE:    LD      A,0DH
@@ -968,9 +896,11 @@ EDSHOW: LD      A,(HL)
         INC     HL
         RET
 ; EDREST: show the rest of the line; HL at its end.
-EDREST: CALL    EDSHOW
-        JR      NZ,EDREST
-        RET
+EDREST: LD      A,(HL)
+        OR      A
+        RET     Z
+        CALL    EDSHOW
+        JR      EDREST
 ; EDKDEL: show the character at the cursor and delete it.
 EDKDEL: LD      A,(HL)
         OR      A
