@@ -175,6 +175,8 @@ READY:  LD      A,1             ; where BASIC carries on: 1 READY,
 MAIN2:  LD      A,2             ; 2 a line entered as if typed
 FINISH: LD      ({DONE:#06x}),A
         HALT
+MAIN:   LD      A,4             ; 4 the input loop (AUTO)
+        JR      FINISH
 ; LINGET and FNDLIN as the core has them (see basic.asm)
 LINGET: LD      DE,0
 LING1:  RET     NC
@@ -647,7 +649,7 @@ def test_delete_nothing(harness, text):
                                                (b"5,5", 5, 5), (b",20", 10, 20)])
 def test_auto(harness, text, start, step):
     cpu = call(harness, "ST_AUTO", text)
-    assert cpu.memory[0x40E1] != 0
+    assert cpu.memory[DONE] == 4 and cpu.memory[0x40E1] != 0
     assert cpu.memory[0x40E2] | cpu.memory[0x40E3] << 8 == start
     assert cpu.memory[0x40E4] | cpu.memory[0x40E5] << 8 == step
 
@@ -900,3 +902,17 @@ def test_machine_edit_and_delete():
     m.run(seconds=0.3)
     lines = [line.rstrip() for line in m.screen_text().splitlines()]
     assert lines[lines.index("HXELLO") + 1] == " 4"
+
+
+@needs_basic
+def test_machine_auto():
+    m = machine()
+    m.type("AUTO 100,5\r")
+    m.run(seconds=0.5)
+    for text in ("PRINT 1\r", "PRINT 2\r", "\x01"):       # BREAK ends AUTO
+        m.type(text)
+        m.run(seconds=0.3)
+    assert command(m, "LIST") == ["100 PRINT 1", "105 PRINT 2"]
+    lines = [line.rstrip() for line in m.screen_text().splitlines()]
+    start = lines.index(">AUTO 100,5")
+    assert lines[start + 1:start + 4] == ["100 PRINT 1", "105 PRINT 2", "110"]

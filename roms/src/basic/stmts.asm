@@ -581,8 +581,8 @@ DIV102: DEC     C
 
 ; ============================================================================
 ; AUTO [start][,step]: number the lines typed, from start (10) in steps of
-; step (10). The core's READY loop types the number while AUTO is on
-; (40E1h not 0); BREAK turns it off.
+; step (10). The core's input loop (MAIN) types the number while AUTO is
+; on (40E1h not 0); BREAK turns it off. No READY in between, as in Level II.
 ; ============================================================================
 ST_AUTO_LN  EQU 40E2H           ; the next number
 ST_AUTO_ST  EQU 40E4H           ; the step
@@ -608,7 +608,7 @@ ATO2:   LD      (ST_AUTO_ST),DE
         LD      (ST_AUTO_LN),DE
         LD      A,1
         LD      (ST_AUTO_ON),A
-        RET
+        JP      MAIN            ; core: straight to the numbered input
 
 ; ============================================================================
 ; DELETE a-b, DELETE -b, DELETE a: remove those lines (?FC when there are
