@@ -746,7 +746,7 @@ def _rom_has_strings() -> bool:
         return False
     finally:
         sys.path.remove(tools)
-    return "FN_MIDS" in symbols and "EVAL" in symbols, "SADD" in symbols
+    return "FN_MIDS" in symbols and "EVAL" in symbols, "FACBCDE" in symbols  # fp.asm
 
 
 _HAS_BASIC, _HAS_FP = _rom_has_strings()
