@@ -228,6 +228,29 @@ ULERR:  LD      E,0EH
 CLOADR: LD      A,1             ; relinked, the variables forgotten
         LD      ({CLRV:#06x}),A
         JP      READY
+NUMTXT: LD      DE,42E6H        ; HL in decimal at 42E0h, ending 00h
+        XOR     A
+        LD      (DE),A
+NUMTX1: CALL    DIV10
+        ADD     A,'0'
+        DEC     DE
+        LD      (DE),A
+        LD      A,H
+        OR      L
+        JR      NZ,NUMTX1
+        EX      DE,HL
+        RET
+DIV10:  XOR     A               ; HL = HL / 10, A = the remainder
+        LD      C,16
+DIV101: ADD     HL,HL
+        RLA
+        CP      10
+        JR      C,DIV102
+        SUB     10
+        INC     L
+DIV102: DEC     C
+        JR      NZ,DIV101
+        RET
 LINPRT: LD      B,0             ; HL in decimal
 LINPR1: CALL    DIV10
         ADD     A,'0'

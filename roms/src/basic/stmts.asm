@@ -562,22 +562,9 @@ CLBAD1: LD      A,(HL)
 CLBADM: DB      "BAD",0DH
 
 ; ============================================================================
-; Line numbers for AUTO, DELETE and EDIT: the core reads them (LINGET) and
-; finds them (FNDLIN); printing and putting them in front of a line here
+; Line numbers for AUTO, DELETE and EDIT: the core reads them (LINGET),
+; finds them (FNDLIN) and prints them (LINPRT, NUMTXT)
 ; ============================================================================
-
-; DIV10: HL = HL / 10, A = the remainder. Uses C.
-DIV10:  XOR     A
-        LD      C,16
-DIV101: ADD     HL,HL
-        RLA
-        CP      10
-        JR      C,DIV102
-        SUB     10
-        INC     L
-DIV102: DEC     C
-        JR      NZ,DIV101
-        RET
 
 ; ============================================================================
 ; AUTO [start][,step]: number the lines typed, from start (10) in steps of
@@ -950,18 +937,19 @@ INSCH1: LD      C,(HL)
         POP     HL
         RET
 
-; PREPNUM: put the decimal digits of HL in front of the text at ED_BUF.
-; Uses AF, BC, HL.
-PREPNUM: CALL   DIV10           ; the lowest digit first: each goes in front
-        ADD     A,'0'
-        PUSH    HL
-        LD      HL,ED_BUF
+; PREPNUM: put the decimal digits of HL in front of the text at ED_BUF
+; (the core's NUMTXT makes them). Uses AF, BC, DE, HL.
+PREPNUM: CALL   NUMTXT          ; HL = the digits, ending 00h
+        LD      DE,ED_BUF
+PREPN1: LD      A,(HL)
+        OR      A
+        RET     Z
+        EX      DE,HL
         CALL    INSCH
-        POP     HL
-        LD      A,H
-        OR      L
-        JR      NZ,PREPNUM
-        RET
+        INC     HL
+        EX      DE,HL
+        INC     HL
+        JR      PREPN1
 
 ; DETOK: spell out a line's text as LIST shows it. HL = the stored text
 ; (ending 00h), DE = where the spelled-out text goes (it ends 00h too).
