@@ -294,7 +294,7 @@ class Basic:
         return err
 
     def free(self) -> int:
-        return self.peek16(FRETOP) - self.peek16(STRSPC) + 1
+        return (self.peek16(FRETOP) - self.peek16(STRSPC) + 1) & 0xFFFF
 
 
 @pytest.fixture
@@ -313,6 +313,20 @@ def test_clear_sets_string_space(m):
     # more than memory, or no room left for the stack: ?OM
     assert m.call("STRSET", de=0xF000) == E_OM
     assert m.call("STRSET", de=TOP - m.peek16(STREND) - 50) == E_OM
+
+
+def test_clear_0_leaves_no_string_space(m):
+    m.ok("STRSET", de=0)                      # memory up to FFFFh: 40A0h wraps to 0
+    assert m.free() == 0
+    m.let("A", b"", typed=True)
+    m.let("B", b"IN THE PROGRAM", typed=False)
+    assert m.text(m.var("B")) == b"IN THE PROGRAM"
+    m.buffer_string(b"X")
+    assert m.call("STRASG", de=m.var("C")) == E_OS
+    m.ok("TMPCLR")
+    m.literal(b"")
+    m.ok("FRESTR")
+    assert m.cpu.hl == 0
 
 
 def test_fre_string_collects_and_counts(m):
@@ -897,6 +911,12 @@ def test_machine_out_of_string_space():
         '40 B$=STRING$(6,"Y")',
     ]))
     assert out == ["XXXXXXXXXXXXXXXYYYYY", "?OS ERROR IN 40"]
+    out = run(machine(), "\n".join([
+        "10 CLEAR 0",                       # no string space at all
+        '20 A$="LIT":PRINT A$',
+        '30 B$=A$+"X"',
+    ]))
+    assert out == ["LIT", "?OS ERROR IN 30"]
 
 
 @needs_basic

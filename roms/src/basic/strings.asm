@@ -77,13 +77,13 @@ STRSET: LD      HL,(S_MEMSIZ)
         OR      A
         SBC     HL,DE           ; HL = MEMSIZ - n
         JP      C,OMERR         ; more than all of memory
-        INC     HL
-        EX      DE,HL           ; DE = lowest byte of the new string space
+        EX      DE,HL           ; DE = the byte below the new string space
         LD      HL,(S_STREND)
         LD      BC,S_STKMIN
         ADD     HL,BC
         RST     18H             ; carry if STREND + 100 < DE: room enough
         JP      NC,OMERR
+        INC     DE              ; (CLEAR 0 with memory up to FFFFh: 0000h)
         LD      (S_STRSPC),DE
                                 ; fall into STRCLR
 
