@@ -50,7 +50,7 @@ USRARG: CALL    FRCINT
 ; A few small helpers fill the gap up to 0A9Ah.
 
 ; TRON and TROFF: the flag at 411Bh is what the interpreter looks at before
-; each line to print [line number]. TRON enters at the LD A,n whose operand
+; each line to print <line number>. TRON enters at the LD A,n whose operand
 ; is the XOR A of TROFF: it loads AFh (not zero).
 ST_TRON: DB     3EH             ; LD A,0AFh (swallows the XOR A)
 ST_TROFF: XOR   A
@@ -123,7 +123,7 @@ FACAD1: SRL     H
 FACAD2: LD      A,(ST_FAC+2)    ; the sign
         OR      A
         JP      P,FACAD4
-FACAD3: XOR     A               ; negative: HL = 0 - HL
+        XOR     A               ; negative: HL = 0 - HL
         SUB     L
         LD      L,A
         SBC     A,A
