@@ -126,19 +126,20 @@ def ulp(x: Fraction, typ: int) -> Fraction:
 class FP:
     """The assembled routines on a Z80 of their own."""
 
-    def __init__(self, source_dir: Path = FP_DIR) -> None:
+    def __init__(self, source_dir: Path = FP_DIR, engine: str | None = None) -> None:
         result = assemble(STUB, filename=str(source_dir / "stub.asm"))
         result.check()
         self.symbols = {k.upper(): v for k, v in result.symbols.items()}
-        self.cpu = Z80()
+        self.cpu = Z80() if engine is None else Z80(engine=engine)
         for seg in result.segments:
             self.cpu.memory[seg.address:seg.address + len(seg.data)] = seg.data
+        self.end = max(seg.address + len(seg.data) for seg in result.segments)
         self.calls = 0
         self.quantum = 100_000  # T-states per run() slice; smaller measures closer
 
     def code_size(self) -> int:
         """Bytes the arithmetic takes, from 1000h to the end of the last file."""
-        return max(v for v in self.symbols.values() if 0x1000 <= v < 0x3000) - 0x1000
+        return self.end - 0x1000
 
     # ---- memory helpers
     def peek(self, addr: int, n: int = 1) -> bytes:

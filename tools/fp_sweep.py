@@ -117,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5000, help="values per routine")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engine", default=None,
+                        help="the Z80's execution engine (translate or interpret)")
     args = parser.parse_args(argv)
-    fp = FP()
+    fp = FP(engine=args.engine)
     rnd = random.Random(args.seed)
     print(f"maths code: {fp.code_size()} bytes")
     fp.quantum = 100  # T-states measured to within this many
