@@ -939,3 +939,17 @@ def test_machine_auto():
     lines = [line.rstrip() for line in m.screen_text().splitlines()]
     start = lines.index(">AUTO 100,5")
     assert lines[start + 1:start + 4] == ["100 PRINT 1", "105 PRINT 2", "110"]
+
+
+@needs_basic
+def test_machine_random_cls_system():
+    m = machine()
+    m.poke(0x40AB, 0)
+    command(m, "RANDOM")
+    assert m.peek(0x40AB) != 0                      # reseeded from R (01D3h)
+    m.type("PRINT 1:CLS:PRINT POS(0);POS(0)\r")
+    m.run(seconds=0.5)
+    assert m.screen_text().splitlines()[0].rstrip() == " 0  3"
+    m.type("SYSTEM\r")
+    m.run(seconds=0.5)
+    assert "*?" in m.screen_text()                  # the firmware's tape loader asks
