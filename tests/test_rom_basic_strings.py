@@ -855,7 +855,7 @@ def test_machine_garbage_collection_under_pressure():
         '50 B$=LEFT$(A$,10)+RIGHT$(A$,1)',
         "60 NEXT I",
         '70 PRINT LEN(A$);B$',
-    ]), timeout=60)
+    ]))
     assert out == [" 31 AAAAAAAAAAS"]
 
 
@@ -872,7 +872,7 @@ def test_machine_string_arrays_survive_collection():
         '80 T$="":FOR I=0 TO 20:T$=T$+S$(I):NEXT I',
         '90 PRINT LEN(T$);T$',
         "100 PRINT S$(20);S$(3)",
-    ]), timeout=60)
+    ]))
     assert out == [" 62  0 5 10 15 20 25 30 35 40 45 50 55 60 65 70 75 80 85 90 95 1",
                    "00", " 100 15"]
 
