@@ -878,6 +878,24 @@ def test_machine_string_arrays_survive_collection():
 
 
 @needs_basic
+def test_machine_sorting_a_string_array():
+    """A bubble sort of DATA words in little string space: the swaps copy
+    strings (B$ = A$ copies), so the collector runs while arrays hold them."""
+    out = run(machine(), "\n".join([
+        '10 CLEAR 120',
+        '20 DIM N$(9)',
+        '30 FOR I=0 TO 9:READ N$(I):NEXT I',
+        '40 FOR I=0 TO 8:FOR J=I+1 TO 9',
+        '50 IF N$(J)<N$(I) THEN T$=N$(I):N$(I)=N$(J):N$(J)=T$',
+        '60 NEXT J:NEXT I',
+        '70 FOR I=0 TO 9:PRINT N$(I);" ";:NEXT I:PRINT',
+        '80 R$="":FOR I=LEN(N$(0)) TO 1 STEP -1:R$=R$+MID$(N$(0),I,1):NEXT I:PRINT R$',
+        '90 DATA PEAR,APPLE,FIG,"KIWI",BANANA,DATE,CHERRY,LIME,GRAPE,ELDER',
+    ]))
+    assert out == ["APPLE BANANA CHERRY DATE ELDER FIG GRAPE KIWI LIME PEAR", "ELPPA"]
+
+
+@needs_basic
 def test_machine_literals_stay_in_the_program():
     out = run(machine(), "\n".join([
         '10 A$="LITERAL"',
