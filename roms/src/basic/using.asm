@@ -570,6 +570,76 @@ USDIGA: BIT     7,A
 USDG1:  LD      A,'0'
         RET
 
+; USDIGS: the digits of the number in FAC, read from the text FOUT makes
+; of it: US_DIG/US_N the significant digits, US_EXP the decimal exponent
+; (value = 0.digits x 10^exp), US_NEG the sign. A single precision value
+; is made double first and its digits rounded to 7. FOUT's forms: a space
+; or -, then digits with or without a point (" 12.5", " .0025"), or
+; d.dddddE+nn / D+nn (two exponent digits).
+USDIGS: XOR     A
+        LD      (IX+US_N),A
+        LD      (IX+US_EXP),A
+        LD      (IX+US_NEG),A
+        LD      A,(ST_VALTYP)
+        CP      4
+        PUSH    AF
+        PUSH    IX
+        CALL    Z,FRCDBL
+        CALL    FOUT            ; HL = the text, ending with 00h
+        POP     IX
+        PUSH    IX
+        POP     DE              ; DE = where the next digit goes
+        LD      C,0             ; C = 1 after the point
+USDS1:  LD      A,(HL)
+        INC     HL
+        OR      A
+        JR      Z,USDS6
+        CP      '-'
+        JR      NZ,USDS2
+        LD      (IX+US_NEG),A
+USDS2:  CP      '.'
+        JR      NZ,USDS3
+        INC     C
+USDS3:  CP      'D'             ; D or E: the exponent
+        JR      NC,USDS7
+        SUB     '0'
+        CP      10
+        JR      NC,USDS1        ; not a digit
+        LD      B,A
+        OR      (IX+US_N)
+        JR      NZ,USDS4
+        DEC     (IX+US_EXP)     ; a 0 before the first other digit (.0025;
+        JR      USDS1           ; the number 0 has no digits at all)
+USDS4:  LD      A,B             ; store the digit
+        ADD     A,'0'
+        LD      (DE),A
+        INC     DE
+        INC     (IX+US_N)
+        BIT     0,C
+        JR      NZ,USDS1
+        INC     (IX+US_EXP)     ; a digit before the point
+        JR      USDS1
+USDS7:  LD      B,(HL)          ; B = the exponent's sign, then two digits
+        INC     HL
+        LD      A,(HL)
+        SUB     '0'
+        LD      E,A
+        ADD     A,A
+        ADD     A,A
+        ADD     A,E
+        ADD     A,A
+        INC     HL
+        ADD     A,(HL)
+        SUB     '0'
+        BIT     1,B             ; '-' is 2Dh, '+' 2Bh
+        JR      NZ,USDS8
+        NEG
+USDS8:  ADD     A,(IX+US_EXP)
+        LD      (IX+US_EXP),A
+USDS6:  POP     AF
+        RET     NZ
+        LD      A,7             ; a single: 7 digits
+
 ; USRND: keep the first A digits (A signed), rounding the rest away (half
 ; up). A carry out of the first digit makes the digits "1" and the exponent
 ; one more. Uses BC, DE, HL.
@@ -606,90 +676,4 @@ USRN3:  LD      (IX+US_DIG),'1' ; 999 + 1 = 1000
         RET
 USRN4:  LD      (IX+US_N),0
         RET
-
-; USDIGS: the digits of the number in FAC, read from the text FOUT makes
-; of it: US_DIG/US_N the significant digits, US_EXP the decimal exponent
-; (value = 0.digits x 10^exp), US_NEG the sign. A single precision value
-; is made double first and its digits rounded to 7.
-USDIGS: XOR     A
-        LD      (IX+US_N),A
-        LD      (IX+US_EXP),A
-        LD      (IX+US_NEG),A
-        LD      A,(ST_VALTYP)
-        CP      4
-        PUSH    AF
-        PUSH    IX
-        CALL    Z,FRCDBL
-        CALL    FOUT            ; HL = the text, ending with 00h
-        POP     IX
-        LD      C,0             ; bit 0: after the point, bit 1: a digit seen
-USDS1:  LD      A,(HL)
-        INC     HL
-        OR      A
-        JR      Z,USDS6
-        CP      '-'
-        JR      NZ,USDS2
-        LD      (IX+US_NEG),A
-USDS2:  CP      '.'
-        JR      NZ,USDS3
-        SET     0,C
-USDS3:  CP      'D'             ; the exponent: D or E, sign, digits
-        JR      Z,USDS7
-        CP      'E'
-        JR      Z,USDS7
-        CP      '0'
-        JR      C,USDS1
-        CP      '9'+1
-        JR      NC,USDS1
-        CP      '0'
-        JR      NZ,USDS5
-        BIT     1,C
-        JR      NZ,USDS5A       ; a 0 after other digits counts
-        BIT     0,C
-        JR      Z,USDS1         ; a leading 0 before the point: nothing
-        DEC     (IX+US_EXP)     ; after the point: the exponent goes down
-        JR      USDS1
-USDS5:  SET     1,C
-USDS5A: LD      E,(IX+US_N)     ; store the digit
-        LD      D,0
-        PUSH    HL
-        PUSH    IX
-        POP     HL
-        ADD     HL,DE
-        LD      (HL),A
-        POP     HL
-        INC     (IX+US_N)
-        BIT     0,C
-        JR      NZ,USDS1
-        INC     (IX+US_EXP)     ; a digit before the point
-        JR      USDS1
-USDS7:  LD      B,(HL)          ; B = the exponent's sign
-        INC     HL
-        LD      E,0
-USDS8:  LD      A,(HL)          ; E = its value
-        INC     HL
-        SUB     '0'
-        JR      C,USDS9
-        CP      10
-        JR      NC,USDS9
-        LD      D,A
-        LD      A,E
-        ADD     A,A
-        ADD     A,A
-        ADD     A,E
-        ADD     A,A
-        ADD     A,D
-        LD      E,A
-        JR      USDS8
-USDS9:  LD      A,B
-        CP      '-'
-        LD      A,E
-        JR      NZ,USDS10
-        NEG
-USDS10: ADD     A,(IX+US_EXP)
-        LD      (IX+US_EXP),A
-USDS6:  POP     AF
-        RET     NZ
-        LD      A,7             ; a single: 7 digits
-        JP      USRND
 
