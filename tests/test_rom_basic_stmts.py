@@ -162,6 +162,7 @@ ERROR:  LD      A,E
         LD      ({ERRF:#06x}),A
         HALT
 KEYIN:  PUSH    HL              ; 0049h: the next key of the list
+        LD      DE,4015H        ; (the firmware's leaves DE at the DCB)
         LD      HL,({KEYP:#06x})
         LD      A,(HL)
         INC     HL

@@ -661,6 +661,7 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
 ; MAIN2, with B = its length), which stores it again, tokenized.
 ; ============================================================================
 ED_BUF  EQU     41EAH           ; where the core's line input puts a line
+EDWAIT  EQU     0049H           ; wait for a key: A (keeps BC, HL; DE = 4015h)
 
 ST_EDIT: CALL   LINGET          ; the line's number (EDIT ends at READY)
         EX      DE,HL
@@ -865,15 +866,6 @@ EDE1:   INC     HL
         JP      MAIN2           ; core: as if typed (text at 41EAh)
 
 ; The editor's helpers.
-; EDWAIT: wait for a key (firmware 0049h); keeps BC, DE, HL.
-EDWAIT: PUSH    DE
-        PUSH    BC
-        PUSH    HL
-        CALL    0049H
-        POP     HL
-        POP     BC
-        POP     DE
-        RET
 ; EDSHOW: show the character at the cursor and step past it (not past the
 ; end).
 EDSHOW: LD      A,(HL)
