@@ -1706,6 +1706,13 @@ ARRE1:  LD      C,(HL)          ; BC = this dimension
         LD      HL,(PTTEXT)
         JP      CHRGOT
 
+; ============================================================================
+; 1A19h: Level II's READY entry (programs jump here; the program is kept).
+; The code above must end before it (the assembler refuses an overlap).
+; ============================================================================
+        ORG     1A19H
+READY:  JP      READY0
+
 ; UMUL: HL = DE x BC (unsigned), ?OM ERROR past 65535. Uses A.
 UMUL:   LD      HL,0
         LD      A,16
@@ -2639,18 +2646,12 @@ PRTK4:  CALL    OUTCHR
         RET
 
 ; ============================================================================
-; 1A19h: Level II's READY entry (programs jump here; the program is kept).
-; ============================================================================
-;ORG1A19
-READY:  JP      READY0 ;R
-
-; ============================================================================
 ; The other parts of BASIC, then the tables and the stand-ins. Not all of
-; them fit in 1000h-2FFFh yet (ABI.md, ROM budget): using.asm and fp.asm
-; wait (pending.asm stands in: integers only) until the parts shrink.
+; them fit in 1000h-2FFFh yet (ABI.md, ROM budget): fp.asm waits
+; (pending.asm stands in: integers only) until the parts shrink.
 ; ============================================================================
         INCLUDE "stmts.asm"     ; statements part
-;       INCLUDE "using.asm"     ; statements part: PRINT USING (waits)
+        INCLUDE "using.asm"     ; statements part: PRINT USING
         INCLUDE "strings.asm"   ; strings part
 ;       INCLUDE "fp.asm"        ; maths part (waits)
         INCLUDE "tokens.asm"    ; generated: keywords, dispatch tables
