@@ -245,3 +245,13 @@ def test_tokens_asm_is_generated_from_the_token_table() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_basic_tokens.py"),
                              "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ready_at_level2_address() -> None:
+    """Level II programs jump to 1A19h to get back to READY with the program kept."""
+    m = machine()
+    enter(m, "10 PRINT 1")
+    m.poke(0x7000, bytes([0xC3, 0x19, 0x1A]))  # JP 1A19h
+    m.poke(0x408E, bytes([0x00, 0x70]))  # USR calls 7000h
+    assert command(m, "X=USR(0):PRINT 2") == []  # READY at once: no 2, no error
+    assert command(m, "LIST") == ["10 PRINT 1"]

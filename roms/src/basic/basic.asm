@@ -161,7 +161,7 @@ SYNCHR: LD      A,(HL)
         INC     HL
         EX      (SP),HL
         JR      Z,CHRGET
-        JP      SNERR
+        JR      SNERR
 
 ; GETYPE (RST 20h): A = VALTYP - 3; M integer, Z string, P and NZ single or
 ; double; carry set except for double.
@@ -739,7 +739,7 @@ NEWSTT: CALL    B_KBSCAN        ; keeps HL
         OR      A
         JR      Z,NEWS1
         CP      01H
-        JP      Z,BRKIN
+        JR      Z,BRKIN
         LD      (B_KEYSAV),A
 NEWS1:  LD      A,(HL)
         CP      ':'
@@ -1399,7 +1399,7 @@ PTR5:   LD      A,D
         LD      (VALTYP),A
         LD      A,(HL)
         CP      '('
-        JP      Z,ARRAY
+        JR      Z,ARRAY
         PUSH    HL              ; a simple variable: look for it
         LD      HL,(VARTAB)
 PTR6:   LD      DE,(ARYTAB)
