@@ -377,6 +377,7 @@ class Core(ABC):
 class OurCore(Core):
     name = "z80emu"
     package = "z80emu"
+    engine = "translate"
 
     def __init__(self) -> None:
         from z80emu.cpu import Z80
@@ -386,7 +387,7 @@ class OurCore(Core):
     def load(self, image: bytes, origin: int) -> None:
         self._mem = bytearray(0x10000)
         self._mem[origin : origin + len(image)] = image
-        self.cpu = self._z80(memory=self._mem)
+        self.cpu = self._z80(memory=self._mem, engine=self.engine)
         self.cpu.pc = origin
 
     def run(self, instructions: int, tstates: int) -> None:
@@ -461,8 +462,17 @@ class KosarevCore(Core):
         return bool(self.machine.halted)
 
 
+class OurInterpreter(OurCore):
+    """Our CPU with the instruction-at-a-time engine (``Z80(engine="interpret")``),
+    to show what translation gains."""
+
+    name = "z80emu-interp"
+    engine = "interpret"
+
+
 CORES: dict[str, type[Core]] = {
     "z80emu": OurCore,
+    "z80emu-interp": OurInterpreter,
     "z80-python": Z80PythonCore,
     "z80": KosarevCore,
 }
@@ -535,6 +545,45 @@ def run_workload(core: Core, workload: Workload, passes: int) -> Measurement:
     return m
 
 
+@dataclass
+class WarmUp:
+    """What translation costs on a workload: one pass on a fresh CPU with an empty
+    translation cache (it translates as it goes) against the same pass when the
+    translations exist."""
+
+    workload: str
+    traces: int
+    cold_seconds: float
+    warm_seconds: float
+
+    @property
+    def translate_seconds(self) -> float:
+        return max(0.0, self.cold_seconds - self.warm_seconds)
+
+    def line(self) -> str:
+        per = self.translate_seconds / self.traces * 1e3 if self.traces else 0.0
+        return (f"{self.workload}: {self.traces} traces translated in "
+                f"{self.translate_seconds * 1e3:.1f} ms ({per:.2f} ms each); first pass "
+                f"{self.cold_seconds * 1e3:.1f} ms, then {self.warm_seconds * 1e3:.1f} ms")
+
+
+def warm_up(workload: Workload) -> WarmUp:
+    """Measure translation cost (see `WarmUp`); the shared cache is put back after."""
+    from z80emu.cpu import z80 as cpu_module
+
+    cache = cpu_module._CACHE
+    saved = dict(cache)
+    cache.clear()
+    try:
+        cold = run_workload(OurCore(), workload, 1)
+        traces = len(cache)
+        warm = run_workload(OurCore(), workload, 1)
+    finally:
+        cache.clear()
+        cache.update(saved)
+    return WarmUp(workload.name, traces, cold.seconds, warm.seconds)
+
+
 def choose_passes(pass_seconds: float, seconds: float) -> int:
     """How many passes fill ``seconds`` when one pass takes ``pass_seconds``."""
     if pass_seconds <= 0:
@@ -568,13 +617,13 @@ def measure_workload(
 def format_table(measurements: Sequence[Measurement]) -> str:
     """A plain-text table of measurements."""
     header = (
-        f"{'workload':<9}{'core':<12}{'passes':>7}{'instructions':>14}{'T-states':>15}"
+        f"{'workload':<9}{'core':<14}{'passes':>7}{'instructions':>14}{'T-states':>15}"
         f"{'seconds':>9}{'M instr/s':>11}{'MHz':>9}{'x Model I':>11}"
     )
     lines = [header, "-" * len(header)]
     for m in measurements:
         lines.append(
-            f"{m.workload:<9}{m.core:<12}{m.passes:>7}{m.instructions:>14,}{m.tstates:>15,}"
+            f"{m.workload:<9}{m.core:<14}{m.passes:>7}{m.instructions:>14,}{m.tstates:>15,}"
             f"{m.seconds:>9.3f}{m.ips / 1e6:>11.3f}{m.mhz:>9.2f}{m.model1_multiple:>11.1f}"
             + ("" if m.ok else f"  WRONG: {m.error}")
         )
@@ -669,6 +718,7 @@ def bench_command(
     if status.get("z80emu", "ok") != "ok":
         raise click.ClickException(f"the z80emu CPU: {status['z80emu']}")
     ours_wrong = [m for m in results if m.core == "z80emu" and not m.ok]
+    warm = [warm_up(WORKLOADS[n]) for n in names] if "z80emu" in cores else []
     if as_json:
         doc = {
             "python": platform.python_version(),
@@ -677,6 +727,8 @@ def bench_command(
             "cores": status,
             "results": [m.as_dict() for m in results],
             "ratios": ratio_lines(results),
+            "translation": [asdict(w) | {"translate_seconds": w.translate_seconds}
+                            for w in warm],
         }
         click.echo(json.dumps(doc, indent=2))
     else:
@@ -691,6 +743,8 @@ def bench_command(
         click.echo(format_table(results))
         for line in ratio_lines(results):
             click.echo(line)
+        for w in warm:
+            click.echo(f"translation cost, {w.line()}")
     if ours_wrong:
         for m in ours_wrong:
             click.echo(f"error: {m.error}", err=True)

@@ -477,7 +477,7 @@ class _TraceWriter:
                 body.append(f"if pc != {follow}:")
                 body += ["    " + ln for ln in self.epilogue("pc")]
         if last:
-            if self.looping:
+            if self.loops_at_end:
                 self.close_loop()
             else:
                 body += self.epilogue(pc_after)

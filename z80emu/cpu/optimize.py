@@ -71,6 +71,7 @@ def _assigned(stmt: list[str]) -> set[str]:
 def propagate_copies(lines: list[str]) -> list[str]:
     """Replace uses of `x = ATOM` (a number or a name) by ATOM while both hold."""
     stmts = _group(lines)
+    assigned = [_assigned(s) for s in stmts]     # substitution never changes these
     for i, stmt in enumerate(stmts):
         m = _TARGET.match(stmt[0])
         if len(stmt) != 1 or not m or m.group(2) != "=" or not _ATOM.match(m.group(3)):
@@ -79,9 +80,9 @@ def propagate_copies(lines: list[str]) -> list[str]:
         if var == atom:
             continue
         use = re.compile(rf"(?<![\w.]){re.escape(var)}(?!\w)")
-        for later in stmts[i + 1:]:
-            assigned = _assigned(later)
-            if var in assigned:
+        for j in range(i + 1, len(stmts)):
+            later, sets = stmts[j], assigned[j]
+            if var in sets:
                 # var gets a new value here; when that is a constant expression of
                 # the old one (pc = (pc + 5) & 0xFFFF), fold it and carry on with it
                 t = _TARGET.match(later[0])
@@ -94,17 +95,18 @@ def propagate_copies(lines: list[str]) -> list[str]:
                 atom = str(value)
                 continue
             if len(later) == 1:
-                t = _TARGET.match(later[0])
-                if t:
-                    later[0] = f"{t.group(1)} {t.group(2)} {use.sub(atom, t.group(3))}"
-                else:
-                    later[0] = use.sub(atom, later[0])
-                if atom in assigned:
+                if var in later[0]:
+                    t = _TARGET.match(later[0])
+                    if t:
+                        later[0] = f"{t.group(1)} {t.group(2)} {use.sub(atom, t.group(3))}"
+                    else:
+                        later[0] = use.sub(atom, later[0])
+                if atom in sets:
                     break                  # the atom changes after this statement's reads
             else:
-                if atom in assigned:
+                if atom in sets:
                     break
-                later[:] = [use.sub(atom, ln) for ln in later]
+                later[:] = [use.sub(atom, ln) if var in ln else ln for ln in later]
     return [ln for stmt in stmts for ln in stmt]
 
 
