@@ -701,8 +701,10 @@ needs_basic = pytest.mark.skipif("ST_POKE" not in PARTS,
                                  reason="the ROM's BASIC does not include stmts.asm")
 needs_maths = pytest.mark.skipif(not {"ST_POKE", "FOUT", "SMUL"} <= PARTS,
                                  reason="the ROM's BASIC has no floating point yet")
-needs_using = pytest.mark.skipif(not {"ST_POKE", "FOUT", "USING"} <= PARTS,
+needs_using = pytest.mark.skipif(not {"ST_POKE", "USING"} <= PARTS,
                                  reason="the ROM's BASIC does not include using.asm")
+needs_using_maths = pytest.mark.skipif(not {"ST_POKE", "USING", "SMUL"} <= PARTS,
+                                       reason="PRINT USING of fractions needs fp.asm")
 
 
 def machine(**options):
@@ -812,6 +814,25 @@ def test_machine_set_reset_point():
 
 
 @needs_using
+def test_machine_print_using_integers_and_strings():
+    m = machine()
+    out = run(m, "\n".join([
+        '10 PRINT USING "###";12;345;6789',
+        '20 PRINT USING "**###";12',
+        '30 PRINT USING "$$###";45',
+        '40 PRINT USING "+###";-5;7',
+        '50 PRINT USING "#,###";1234',
+        '60 PRINT USING "!%  %";"LOOK";"OUT"',
+        '70 PRINT USING "###-";-7;',
+        '80 LPRINT USING "X##";5',
+        '90 PRINT USING "NONE";1',
+    ]))
+    assert out == [" 12345%6789", "***12", "  $45", "  -5  +7", "1,234", "LOUT",
+                   "  7-NONE", "?FC ERROR IN 90"]      # (a format with no field)
+    assert m.printer.text == "X 5"
+
+
+@needs_using_maths
 def test_machine_print_using():
     m = machine()
     out = run(m, "\n".join([
@@ -844,6 +865,9 @@ def test_machine_lprint_and_llist_to_the_parallel_printer():
     m.type("LLIST\r")
     m.run(seconds=1)
     assert m.printer.text == 'HELLO 5\n10 LPRINT "HELLO";\n20 LPRINT 5\n30 PRINT "SCREEN"'
+    m.type("LLIST 20\r")
+    m.run(seconds=1)
+    assert m.printer.text.endswith('30 PRINT "SCREEN"\n20 LPRINT 5')
     assert "SCREEN" in m.screen_text()
 
 

@@ -349,9 +349,12 @@ ST_LPRINT: CALL PRDEV
 ST_LLIST: CALL  PRDEV
         CALL    ST_LIST
 VIDDEV: XOR     A               ; back to the video
-        JR      SETDEV
-PRDEV:  LD      A,1
-SETDEV: LD      (ST_DEVICE),A
+        LD      (ST_DEVICE),A
+        RET
+PRDEV:  PUSH    AF              ; (PRINT and LIST need A and the flags)
+        LD      A,1
+        LD      (ST_DEVICE),A
+        POP     AF
         RET
 
 ; ============================================================================
