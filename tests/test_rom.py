@@ -181,3 +181,22 @@ def test_level2_rom_boots_and_takes_typed_lines() -> None:
     m.run(seconds=60.0, until=lambda: not m.typing)
     m.type("LIST 400\r")
     m.wait_for(lines[-1], timeout=10.0)
+
+
+def test_an_extended_rom_fills_3000h_to_37dfh(tmp_path) -> None:
+    """A 14,304-byte ROM (the project's own, once it outgrows 12 KB) is read at
+    3000h-37DFh too, and stays read-only there; a 12 KB ROM leaves FFh there."""
+    data = bytes((a * 7 + 3) & 0xFF for a in range(0x37E0))
+    path = tmp_path / "extended.rom"
+    path.write_bytes(data)
+    m = TRS80(rom=path)
+    assert bytes(m.memory[0x2FF0:0x37E0]) == data[0x2FF0:]
+    m.cpu.write(0x3456, data[0x3456] ^ 0xFF)
+    assert m.memory[0x3456] == data[0x3456]
+    plain = tmp_path / "plain.rom"
+    plain.write_bytes(data[:0x3000])
+    m = TRS80(rom=plain)
+    assert set(m.memory[0x3000:0x37E0]) == {0xFF}
+    (tmp_path / "odd.rom").write_bytes(data[:0x3100])
+    with pytest.raises(RomError, match="14304"):
+        read_rom(tmp_path / "odd.rom")

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Build the project's own Model I ROM: assemble roms/src/z80emu.asm with the
 z80emu assembler, check its layout, and write z80emu/roms/z80emu.rom (12 KB,
-unused bytes FFh as in an unprogrammed EPROM).
+unused bytes FFh as in an unprogrammed EPROM; 14,304 bytes when the code goes on
+into 3000h-37DFh, where a Model I has nothing and the machine maps the rest of
+this ROM).
 
 The entry points that programs written for Level II call must sit at the
 Level II addresses (TRS80-REFERENCE.md §6.6); the build refuses a ROM where
@@ -21,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 SOURCE = ROOT / "roms" / "src" / "z80emu.asm"
 IMAGE = ROOT / "z80emu" / "roms" / "z80emu.rom"
 ROM_SIZE = 0x3000
+EXTENDED_SIZE = 0x37E0   # the ROM may go on into 3000h-37DFh, empty on a Model I
 FILL = 0xFF
 
 # Label -> the address where programs expect it (Level II's entry points).
@@ -41,16 +44,17 @@ class BuildError(Exception):
 
 
 def build(source: Path = SOURCE) -> tuple[bytes, dict[str, int]]:
-    """Assemble the ROM; returns (12 KB image, symbols). Raises BuildError."""
+    """Assemble the ROM; returns (image, symbols). Raises BuildError."""
     from z80emu.asm import assemble_file
 
     result = assemble_file(str(source))
     if not result.ok:
         raise BuildError("\n".join(str(e) for e in result.errors))
-    image = bytearray([FILL]) * ROM_SIZE
+    end = max((s.address + len(s.data) for s in result.segments), default=0)
+    if end > EXTENDED_SIZE:
+        raise BuildError(f"code runs to {end - 1:04X}h, past the ROM's end (37DFh)")
+    image = bytearray([FILL]) * (ROM_SIZE if end <= ROM_SIZE else EXTENDED_SIZE)
     for seg in result.segments:
-        if seg.address + len(seg.data) > ROM_SIZE:
-            raise BuildError(f"code at {seg.address:04X}h runs past the ROM's end (2FFFh)")
         image[seg.address:seg.address + len(seg.data)] = seg.data
     for label, address in ENTRY_POINTS.items():
         got = result.symbols.get(label)
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{IMAGE.relative_to(ROOT)} matches the source")
         return 0
     IMAGE.write_bytes(image)
-    print(f"wrote {IMAGE.relative_to(ROOT)}: {used_bytes()} of {ROM_SIZE} bytes used")
+    print(f"wrote {IMAGE.relative_to(ROOT)}: {used_bytes()} of {len(image)} bytes used")
     return 0
 
 

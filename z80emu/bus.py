@@ -6,7 +6,8 @@ interrupt latch at 37E0h) and §8.1 (printer at 37E8h). The layout, as DESIGN.md
 
 ====================  =========================================================
 0000h-2FFFh           ROM: read from the bytearray; writes ignored
-3000h-37DFh           nothing: reads FFh (kept in the bytearray), writes ignored
+3000h-37DFh           nothing: reads FFh (kept in the bytearray), writes ignored;
+                      an extended ROM (the project's own) is read here
 37E0h-37EFh           Expansion Interface registers (read and write handlers);
                       without the EI the same as 3000h-37DFh
 37F0h-37FFh           nothing

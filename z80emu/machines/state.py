@@ -209,7 +209,7 @@ def _apply(machine, state: dict, memory: bytes, members: dict[str, bytes]) -> No
     if config["rom_md5"] != machine.rom.md5:
         # The ROM that was in the machine comes back with the memory image.
         size = int(config["rom_size"])
-        if size not in (0x1000, 0x3000):
+        if size not in (0x1000, 0x3000, 0x37E0):
             raise ValueError(f"ROM size {size}")
         machine.rom = Rom(bytes(memory[:size]), str(config["rom_name"]), "state file",
                           str(config["rom_md5"]), True)

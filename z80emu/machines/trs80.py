@@ -172,9 +172,11 @@ class TRS80:
     def power_on(self) -> None:
         """Switch on: ROM in place, RAM cleared, keys up, CPU reset."""
         mem = self.memory
-        mem[0:0x3000] = self.rom.image()
+        image = self.rom.image()
+        mem[0:0x3000] = image[:0x3000]
         mem[0x4000:] = bytes(0xC000)
         self.bus.clear_unmapped()
+        mem[0x3000:len(image)] = image[0x3000:]    # an extended ROM's 3000h-37DFh
         self.video.clear()
         self.keyboard.release_all()
         self.port_ff.write(0)

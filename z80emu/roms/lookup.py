@@ -30,6 +30,9 @@ from z80emu.roms import rom_path
 ENV_VAR = "Z80EMU_ROM"
 OWN_ROM = "z80emu.rom"
 ROM_SIZE = 0x3000  # 0000h-2FFFh
+# A ROM may also fill 3000h-37DFh, where a Model I has nothing (the project's own
+# ROM does: roms/README.md); the machine maps it there.
+EXTENDED_SIZE = 0x37E0
 LEVEL1_SIZE = 0x1000
 # File names looked for in the per-user config folder, in order.
 CONFIG_NAMES = ("model1.rom", "level2.rom", "trs80.rom", "level1.rom")
@@ -50,15 +53,16 @@ class RomError(Exception):
 class Rom:
     """A ROM image ready to be placed at 0000h."""
 
-    data: bytes  # 4 KB (Level I) or 12 KB
+    data: bytes  # 4 KB (Level I), 12 KB, or up to 37DFh (EXTENDED_SIZE)
     name: str  # what it is, for the start-up line and the window title
     source: str  # where it came from: a path, or "built-in"
     md5: str
     known: bool  # recognised by hash (the project's own ROM counts)
 
     def image(self) -> bytes:
-        """The 12 KB at 0000h-2FFFh (a 4 KB ROM is followed by FFh: nothing there)."""
-        return self.data + b"\xFF" * (ROM_SIZE - len(self.data))
+        """The bytes from 0000h: at least 12 KB (a 4 KB ROM is followed by FFh:
+        nothing there), and 3000h-37DFh too for an extended ROM."""
+        return self.data + b"\xFF" * max(0, ROM_SIZE - len(self.data))
 
 
 def default_config_dir() -> Path:
@@ -96,10 +100,11 @@ def read_rom(path: str | os.PathLike) -> Rom:
         raise RomError(f"{name}: is a folder, not a ROM file") from None
     except OSError as exc:
         raise RomError(f"{name}: cannot read the ROM: {exc.strerror or exc}") from None
-    if len(data) not in (LEVEL1_SIZE, ROM_SIZE):
+    if len(data) not in (LEVEL1_SIZE, ROM_SIZE, EXTENDED_SIZE):
         raise RomError(
             f"{name}: {len(data)} bytes is not a Model I ROM "
-            f"(expected 4096 bytes for Level I or 12288 for Level II)")
+            f"(expected 4096 bytes for Level I, 12288 for Level II, or 14304 for a ROM "
+            f"that also fills 3000h-37DFh)")
     title, known = identify(data)
     return Rom(data, title, name, hashlib.md5(data).hexdigest(), known)
 
