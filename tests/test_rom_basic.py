@@ -255,3 +255,12 @@ def test_ready_at_level2_address() -> None:
     m.poke(0x408E, bytes([0x00, 0x70]))  # USR calls 7000h
     assert command(m, "X=USR(0):PRINT 2") == []  # READY at once: no 2, no error
     assert command(m, "LIST") == ["10 PRINT 1"]
+
+
+def test_tron_prints_line_numbers() -> None:
+    m = machine()
+    enter(m, '10 PRINT "A";\n20 GOTO 40\n30 PRINT "NO"\n40 PRINT "B"')
+    command(m, "TRON")
+    assert command(m, "RUN") == ["<10>A<20><40>B"]
+    command(m, "TROFF")
+    assert command(m, "RUN") == ["AB"]
