@@ -44,12 +44,12 @@ _Z_MAX = (math.sqrt(2) - 1) / (math.sqrt(2) + 1)
 # name: (function of s, interval, degree, comment)
 POLYS = {
     "FK_SIN": (lambda s: math.sin(2 * math.pi * math.sqrt(s)) / math.sqrt(s),
-               (0.0, 1 / 16), 5, "sin(2 pi u) = u P(u^2), |u| <= 1/4"),
+               (0.0, 1 / 16), 4, "sin(2 pi u) = u P(u^2), |u| <= 1/4"),
     "FK_ATN": (lambda s: math.atan(math.sqrt(s)) / math.sqrt(s),
-               (0.0, math.tan(math.pi / 12) ** 2), 5, "atn(t) = t P(t^2), |t| <= tan 15"),
+               (0.0, math.tan(math.pi / 12) ** 2), 4, "atn(t) = t P(t^2), |t| <= tan 15"),
     "FK_LOG": (lambda s: 2 * math.atanh(math.sqrt(s)) / math.sqrt(s),
-               (0.0, _Z_MAX ** 2), 4, "ln((1+z)/(1-z)) = z P(z^2), |z| <= 0.1716"),
-    "FK_EXP": (lambda f: 2.0 ** f, (0.0, 1.0), 7, "2^f = P(f), 0 <= f < 1"),
+               (0.0, _Z_MAX ** 2), 3, "ln((1+z)/(1-z)) = z P(z^2), |z| <= 0.1716"),
+    "FK_EXP": (lambda f: 2.0 ** f, (0.0, 1.0), 6, "2^f = P(f), 0 <= f < 1"),
 }
 
 

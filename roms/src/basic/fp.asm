@@ -461,7 +461,12 @@ FMUL:   LD      A,(F_EXP)
         INC     HL
         DJNZ    .clr
         CALL    FPPTR           ; for each multiplier (ARG) byte, lowest
-        EX      DE,HL           ; first
+        EX      DE,HL           ; first; the zero bytes at the bottom would
+.skip:  LD      A,(HL)          ; only shift a zero product: skip them
+        OR      A
+        JR      NZ,.byte
+        INC     HL
+        DJNZ    .skip
 .byte:  PUSH    BC
         PUSH    HL
         LD      A,(HL)
