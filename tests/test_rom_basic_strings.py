@@ -967,3 +967,56 @@ def test_machine_direct_mode_strings_are_copied():
     m.type("PRINT A$;B$;LEN(B$)\r")
     m.run(seconds=0.5)
     assert "TYPEDTYPED! 6" in m.screen_text()
+
+
+# ---- VAL and STR$ with the maths part's FIN and FOUT ----------------------------------
+
+@pytest.fixture(scope="module")
+def assembled_fp():
+    """The harness with fp.asm's FIN, FOUT and FRCINT instead of the stand-ins."""
+    start, end = HARNESS.index("FRCINT: LD      HL,"), HARNESS.index("EVAL:   DEC     HL")
+    text = (HARNESS[:start] + HARNESS[end:]).replace("JR      C,FIN\n", "JP      C,FIN\n")
+    text = text.replace('INCLUDE "strings.asm"', 'INCLUDE "strings.asm"\n        INCLUDE "fp.asm"')
+    result = assemble(text, str(BASIC_SRC / "harness.asm"))
+    assert result.ok, result.errors
+    return result
+
+
+NUMBER_TEXTS = [b"12", b" -3.5", b"1E2", b"1.5E10", b"0.001", b"-32768", b"32768", b"3 4",
+                b"12ABC", b"", b"X1", b".5", b"1234567.89", b"1D3"]
+
+
+def fac_value(b: Basic) -> tuple[int, bytes]:
+    return b.cpu.memory[VALTYP], bytes(b.cpu.memory[0x411D:0x4125])
+
+
+@pytest.mark.parametrize("text", NUMBER_TEXTS)
+def test_val_reads_as_fin_does(assembled_fp, text):
+    b = Basic(assembled_fp, space=100)
+    where = b.put_text(text)                 # FIN on the text itself
+    b.cpu.hl = where - 1
+    b.ok("CHRGET")
+    b.ok("FIN")
+    expect = fac_value(b)
+    b.let("A", text)
+    b.let("B", b"999")                      # digits right after A$'s characters
+    b.poke16(FAC, b.var("A"))
+    b.cpu.memory[VALTYP] = 3
+    before = b.free()
+    b.ok("FN_VAL")
+    assert fac_value(b) == expect and b.free() == before
+
+
+@pytest.mark.parametrize("text", [t for t in NUMBER_TEXTS if t.strip() and t[0] != ord("X")])
+def test_str_is_fouts_text(assembled_fp, text):
+    b = Basic(assembled_fp, space=100)
+    where = b.put_text(text)
+    b.cpu.hl = where - 1
+    b.ok("CHRGET")
+    b.ok("FIN")
+    number = bytes(b.cpu.memory[0x411D:0x4125]), b.cpu.memory[VALTYP]
+    b.ok("FOUT")
+    shown = bytes(b.cpu.memory[b.cpu.hl:b.cpu.memory.index(0, b.cpu.hl)])
+    b.cpu.memory[0x411D:0x4125], b.cpu.memory[VALTYP] = number
+    b.ok("FN_STRS")
+    assert b.fac() == shown and b.free() == 100 - len(shown)
