@@ -272,6 +272,12 @@ SKPSTM: LD      A,(HL)          ; to the end of the statement
         INC     HL
         JR      SKPSTM
 ASSIGN: RET
+PRTSTR: LD      A,(HL)          ; the text at HL to its 00h
+        OR      A
+        RET     Z
+        CALL    OUTCH
+        INC     HL
+        JR      PRTSTR
 ; not used by these tests
 PTRGET:
 FRESTR:
@@ -641,6 +647,17 @@ def test_edit_spells_out_else_and_apostrophe(harness):
     assert buffer_text(cpu) == "20 IF A THEN 5 ELSE 7"
     cpu = call(harness, "ST_EDIT", b"30", program=PROGRAM, keys=b"\r")
     assert buffer_text(cpu) == "30 X=1 'NOTE"
+
+
+def test_edit_cuts_a_long_line_at_240_characters(harness):
+    # 200 PRINT tokens typed as ? spell out to 1000 characters: the buffer
+    # (41EAh) must not run into the program, 255 bytes after the input buffer
+    program = "10 " + "?" * 200
+    cpu = call(harness, "ST_EDIT", b"10", program=program, keys=b"E")
+    text = buffer_text(cpu)
+    assert text.startswith("10 PRINTPRINT") and 240 <= len(text) - 3 <= 247
+    code = tokenize(program).image(TXTTAB)
+    assert bytes(cpu.memory[TXTTAB - 1:TXTTAB + len(code)]) == b"\0" + code
 
 
 def test_edit_quit_and_missing_line(harness):

@@ -268,14 +268,13 @@ ST_RESET: CALL  GRPARM
 
 ; POINT(x,y): -1 if the block is lit, 0 if not.
 FN_POINT: CALL  GRPARM
-        AND     C
-        EX      DE,HL           ; HL = text pointer
-        LD      DE,0
-        JR      Z,FNPNT1
-        DEC     DE              ; -1
-FNPNT1: EX      DE,HL
+        AND     C               ; the bit: A = FFh (-1) if lit, else 0
+        ADD     A,0FFH
+        SBC     A,A
+        LD      L,A
+        LD      H,A
         CALL    RETINT
-        EX      DE,HL
+        EX      DE,HL           ; HL = text pointer
         RET
 
 ; Parse "(x,y)" at HL. Returns HL = the cell's address, A = the cell's
@@ -556,13 +555,9 @@ CLOADE: LD      A,B             ; three 00h: the end
         JP      CLOADR          ; core: relink, forget the variables, READY
 CLBAD:  CALL    01F8H
         LD      HL,CLBADM
-CLBAD1: LD      A,(HL)
-        CALL    032AH
-        INC     HL
-        CP      0DH
-        JR      NZ,CLBAD1
+        CALL    PRTSTR          ; core: print the text to its 00h
         JP      READY
-CLBADM: DB      "BAD",0DH
+CLBADM: DB      "BAD",0DH,0
 
 ; ============================================================================
 ; Line numbers for AUTO, DELETE and EDIT: the core reads them (LINGET),
@@ -947,12 +942,19 @@ PREPN1: LD      A,(HL)
         JR      PREPN1
 
 ; DETOK: spell out a line's text as LIST shows it. HL = the stored text
-; (ending 00h), DE = where the spelled-out text goes (it ends 00h too).
+; (ending 00h), DE = where the spelled-out text goes (it ends 00h too; a
+; text longer than 240 characters is cut there, for ED_BUF).
 ; Every byte 80h-FBh is a keyword; ELSE drops the colon stored before it
 ; and ' the ":REM" stored before it. Uses AF, BC, DE, HL.
-DETOK:  LD      A,(HL)
+DETOK:  LD      A,E             ; 240 characters at most: the program
+        SUB     LOW (ED_BUF+240) ; starts 255 bytes after the buffer
+        LD      A,D
+        SBC     A,HIGH (ED_BUF+240)
+        LD      A,0
+        JR      NC,DETOK0       ; too long: it ends here
+        LD      A,(HL)
         INC     HL
-        LD      (DE),A
+DETOK0: LD      (DE),A
         OR      A
         RET     Z
         CP      80H
