@@ -15,7 +15,19 @@ from fractions import Fraction
 
 import pytest
 
-from tests.fphelp import DBL, FP, INT, MANT_BITS, SNG, BasicError, decode, encode, ulp
+from tests.fphelp import (
+    DBL,
+    FP,
+    FP_DIR,
+    INT,
+    MANT_BITS,
+    SNG,
+    BasicError,
+    decode,
+    encode,
+    ulp,
+)
+from z80emu.asm import assemble
 
 
 @pytest.fixture(scope="module")
@@ -448,3 +460,14 @@ def test_constants_are_generated() -> None:
     from tools.gen_fp_consts import OUTPUT, generate
 
     assert OUTPUT.read_text() == generate(), "run tools/gen_fp_consts.py"
+
+
+def test_arithmetic_assembles_without_the_functions() -> None:
+    """FP_NOFUNC leaves fpfunc.asm out (for a ROM short of room): fp.asm still
+    assembles on its own, and the functions are gone."""
+    source = "FP_NOFUNC EQU 1\n ORG 0F00H\nERROR: HALT\n ORG 1000H\n INCLUDE \"fp.asm\"\n"
+    result = assemble(source, filename=str(FP_DIR / "nofunc.asm"))
+    assert result.ok, result.errors
+    symbols = {k.upper() for k in result.symbols}
+    assert {"FIN", "FOUT", "SADD", "FRCINT"} <= symbols
+    assert "FN_SIN" not in symbols and "SPOW" not in symbols

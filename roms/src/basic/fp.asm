@@ -1543,4 +1543,17 @@ FPDIGS: LD      C,0
         PUSH    DE
         RET
 
+; FPW5: a single in the FAC becomes a working number (VALTYP 5, a 32-bit
+; mantissa at 4120h-4123h).
+FPW5:   XOR     A
+        LD      (F_SLO-1),A
+        LD      A,5
+        LD      (F_TYPE),A
+        RET
+
+; The maths functions and the power operator. A ROM short of room can
+; leave them out by defining FP_NOFUNC before including fp.asm: FN_SQR...
+; FN_RND and SPOW are then left to stand-ins.
+        IFNDEF  FP_NOFUNC
         INCLUDE "fpfunc.asm"
+        ENDIF

@@ -21,12 +21,7 @@ FPFN:   POP     HL              ; -> the core's address
         PUSH    HL              ; returns to FN_xxx's caller
         PUSH    DE
         CALL    FRCSNG
-; FPW5: a single in the FAC becomes a working number (VALTYP 5).
-FPW5:   XOR     A
-        LD      (F_SLO-1),A
-        LD      A,5
-        LD      (F_TYPE),A
-        RET                     ; (FPFN: "returns" into the core)
+        JP      FPW5            ; (its RET "returns" into the core)
 
 FN_SQR: CALL    FPFN
         DW      FPSQRC
