@@ -337,6 +337,13 @@ class _TraceWriter:
         self.branches = any(
             djnz_closed(addr, enc, data, follow) or ("TAKEN" in enc.code and i not in self.static)
             for i, (addr, enc, data, follow) in enumerate(instrs))
+        # A loop whose every pass takes the same T-states (nothing decided at run
+        # time but where to leave) is a counted `for i in range(passes)`: the
+        # passes that fit the budget are known on entry, and T-states and R are
+        # worked out from i where the trace leaves, not added up on every pass.
+        self.counted = (self.loops_at_end and not self.continues and not self.branches
+                        and len(instrs) > 1
+                        and not re.search(r"RNOW|RSET\(", self.all_code))
         self.body: list[str] = []
         self.tsum = 0
         self.m1 = 0
@@ -348,6 +355,8 @@ class _TraceWriter:
 
     def spent(self) -> str:
         """The expression for T-states used so far in the whole call."""
+        if self.counted:
+            return f"{self.tsum} + i * __PASS_T__"
         return " + ".join([str(self.tsum)] + (["t"] if self.branches else [])
                           + (["tt"] if self.looping else []))
 
@@ -355,7 +364,8 @@ class _TraceWriter:
         """Store every register and return: leaving the trace at this point."""
         out = [f"cpu.{x} = {x}" for x in self.assigned]
         out.append(f"cpu.pc = {pc_expr}")
-        out.append(f"cpu.r = (r & 0x80) | ((r + {fetches}) & 0x7F)")
+        passes = " + i * __PASS_R__" if self.counted else ""
+        out.append(f"cpu.r = (r & 0x80) | ((r + {fetches}{passes}) & 0x7F)")
         if flags is None:
             out.append("cpu.q = q" if self.looping else "pass")
         else:
@@ -622,6 +632,10 @@ class _TraceWriter:
     def close_loop(self) -> None:
         """End of a pass of a looping trace: count it, and go round if another fits."""
         body = self.body
+        if self.counted:
+            self.pass_t, self.pass_r = self.tsum, self.m1
+            body.append("q = f" if self.prev_flags else "q = 0")
+            return
         body.append(f"tt += {self.tsum}" + (" + t" if self.branches else ""))
         if self.branches:
             body.append("t = 0")
@@ -658,14 +672,24 @@ class _TraceWriter:
                     head.insert(0, "rmap = cpu.rmap")
                 if "codemap = cpu.codemap" not in head:
                     head.insert(0, "codemap = cpu.codemap")
-            head.append("while True:")
+            head.append("for i in range((budget - __TMAX__) // __PASS_T__ + 1):" if self.counted
+                        else "while True:")
         if has_write:
             head.insert(head.index("r = cpu.r") + 1, "smc = 0")
         indent = "    " if self.looping else ""
         tables = [n for n in TABLE_NAMES if re.search(rf"\b{n}\b", code)]
         args = "".join(f", {n}={n}" for n in tables)
-        lines = head + [indent + ln for ln in optimize(self.body, self.looping)]
-        lines = [ln.replace("__TMAX__", str(self.tmax)) for ln in lines]
+        tail: list[str] = []
+        if self.counted:    # every pass that fitted is done: leave at the start
+            self.m1, self.tsum = 0, 0
+            tail = ["i += 1"] + self.epilogue(str(self.start))
+        live_out = set().union(*(re.findall(r"(?<![\w.])[a-z_]\w*", ln) for ln in tail))
+        lines = head + [indent + ln for ln in optimize(self.body, self.looping, live_out)] + tail
+        marks = {"__TMAX__": self.tmax}
+        if self.counted:
+            marks.update(__PASS_T__=self.pass_t, __PASS_R__=self.pass_r)
+        for mark, value in marks.items():
+            lines = [ln.replace(mark, str(value)) for ln in lines]
         return f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {ln}\n" for ln in lines)
 
 

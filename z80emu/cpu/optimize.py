@@ -134,14 +134,15 @@ def _simple(stmt: list[str]) -> tuple[str | None, set[str], bool]:
     return None, set().union(*(_names(ln) for ln in stmt)), False
 
 
-def eliminate_dead(lines: list[str], looping: bool) -> list[str]:
+def eliminate_dead(lines: list[str], looping: bool, live_out: set[str] = frozenset()) -> list[str]:
     """Drop assignments nothing reads.  `looping`: the statements run in a loop,
-    so what the top of the list reads is live at its bottom."""
+    so what the top of the list reads is live at its bottom; `live_out`: what
+    the code after them reads."""
     stmts = _group(lines)
     info = [_simple(s) for s in stmts]
     # a statement that can go round the loop (`continue`) reads what the top reads
     loops_back = [any(ln.strip() == "continue" for ln in s) for s in stmts]
-    live_end: set[str] = set()
+    live_end: set[str] = set(live_out)
     while True:
         live = set(live_end)
         for (target, reads, _), back in zip(reversed(info), reversed(loops_back)):
@@ -167,5 +168,5 @@ def eliminate_dead(lines: list[str], looping: bool) -> list[str]:
     return [ln for stmt in reversed(keep) for ln in stmt]
 
 
-def optimize(lines: list[str], looping: bool) -> list[str]:
-    return eliminate_dead(propagate_copies(lines), looping)
+def optimize(lines: list[str], looping: bool, live_out: set[str] = frozenset()) -> list[str]:
+    return eliminate_dead(propagate_copies(lines), looping, live_out)
