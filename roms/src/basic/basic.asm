@@ -567,13 +567,6 @@ ISSKIP: CP      ' '
         CP      0AH
         RET
 
-; ISLET: carry if A is not a letter A-Z.
-ISLET:  CP      'A'
-        RET     C
-        CP      'Z'+1
-        CCF
-        RET
-
 ; CHKMEM: ?OM ERROR unless HL is at least 100 bytes below the stack.
 ; Keeps every register but F.
 CHKMEM: PUSH    DE
@@ -877,6 +870,7 @@ GOTO2:  CALL    FNDLIN
 ; GOSUB line: a frame (91h marker, line, text) on the stack, then GOTO.
 ST_GOSUB: CALL  LINGET
 GOSUB2: POP     BC
+        CALL    STKCHK
         PUSH    HL              ; where RETURN goes on
         LD      BC,(CURLIN)
         PUSH    BC
@@ -1077,6 +1071,7 @@ ST_ERROR: CALL  GETBYT
 ; as PUSHF leaves them), limit (10 bytes). A FOR on a variable with a loop
 ; running drops that loop (and those inside it) first.
 ST_FOR: POP     BC
+        CALL    STKCHK
         CALL    PTRGET
         RST     20H
         JP      Z,TMERR
@@ -1713,6 +1708,20 @@ ARRE1:  LD      C,(HL)          ; BC = this dimension
         ORG     1A19H
 READY:  JP      READY0
 
+; STKCHK: ?OM ERROR unless the stack has 100 bytes above STREND. Keeps all.
+STKCHK: PUSH    HL
+        LD      HL,(STREND)
+        CALL    CHKMEM
+        POP     HL
+        RET
+
+; ISLET: carry if A is not a letter A-Z.
+ISLET:  CP      'A'
+        RET     C
+        CP      'Z'+1
+        CCF
+        RET
+
 ; UMUL: HL = DE x BC (unsigned), ?OM ERROR past 65535. Uses A.
 UMUL:   LD      HL,0
         LD      A,16
@@ -1769,10 +1778,7 @@ GETADR: CALL    EVALNUM
 
 EVAL:   DEC     HL
         RST     10H
-        PUSH    HL              ; room for the stack? (deep nesting: ?OM)
-        LD      HL,(STREND)
-        CALL    CHKMEM
-        POP     HL
+        CALL    STKCHK          ; room for the stack? (deep nesting: ?OM)
 E_OR:   CALL    E_AND           ; OR
 EOR1:   CP      T_OR
         RET     NZ
@@ -2647,12 +2653,14 @@ PRTK4:  CALL    OUTCHR
 
 ; ============================================================================
 ; The other parts of BASIC, then the tables and the stand-ins. Not all of
-; them fit in 1000h-2FFFh yet (ABI.md, ROM budget): fp.asm waits
-; (pending.asm stands in: integers only) until the parts shrink.
+; them fit in 1000h-37DFh yet (ABI.md, ROM budget): the maths functions
+; (fpfunc.asm: SQR ... RND and ^) and PRINT USING wait until the parts
+; shrink; pending.asm stands in for them (?SN ERROR).
 ; ============================================================================
         INCLUDE "stmts.asm"     ; statements part
-        INCLUDE "using.asm"     ; statements part: PRINT USING
+;       INCLUDE "using.asm"     ; statements part: PRINT USING (waits)
         INCLUDE "strings.asm"   ; strings part
-;       INCLUDE "fp.asm"        ; maths part (waits)
+FP_NOFUNC EQU   1               ; (the maths functions wait)
+        INCLUDE "fp.asm"        ; maths part
         INCLUDE "tokens.asm"    ; generated: keywords, dispatch tables
         INCLUDE "pending.asm"   ; stand-ins for what is not written yet
