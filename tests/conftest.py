@@ -38,6 +38,14 @@ def shared() -> Path:
 
 
 @pytest.fixture
+def translate_at_once(monkeypatch):
+    """Translate code the first time run() reaches it (normally an address is
+    stepped until it has been reached z80.HOT times), so that tests comparing
+    the engines exercise translated code everywhere."""
+    monkeypatch.setattr("z80emu.cpu.z80.HOT", 1)
+
+
+@pytest.fixture
 def pygame_window(monkeypatch, tmp_path):
     """`pygame_window(machine=None, sound=False, **options)` opens a PygameFrontend on
     SDL's dummy drivers (a booted TRS80 unless a machine is given); every window

@@ -19,6 +19,8 @@ from tests.test_cpu_translation import STATE
 from z80emu.cpu import Z80
 from z80emu.machines.trs80 import TRS80
 
+pytestmark = pytest.mark.usefixtures("translate_at_once")
+
 
 def snapshot(cpu: Z80) -> tuple:
     return tuple(getattr(cpu, n) for n in STATE) + (bytes(cpu.memory),)

@@ -15,6 +15,8 @@ import pytest
 from tests.cpuhelp import code
 from z80emu.cpu import Z80
 
+pytestmark = pytest.mark.usefixtures("translate_at_once")
+
 STATE = ("a", "f", "b", "c", "d", "e", "h", "l", "i", "r", "sp", "pc", "ix", "iy", "wz",
          "af_", "bc_", "de_", "hl_", "q", "iff1", "iff2", "im", "halted", "cycles")
 
@@ -222,3 +224,25 @@ def test_code_rewritten_on_every_pass_falls_back_to_single_steps() -> None:
     assert blocks.halted and blocks.a == 200
     assert state(blocks) == state(steps)
     assert blocks._btmax[0x100] > 1 << 40      # that loop is now single-stepped
+
+
+def test_code_is_translated_once_it_has_run_often(monkeypatch) -> None:
+    """Below z80.HOT visits an address is stepped (translating code that runs
+    a few times costs more than it saves); from then on it runs translated."""
+    monkeypatch.setattr("z80emu.cpu.z80.HOT", 5)
+    # LD B,3 / loop: INC A / DJNZ loop / JR back to the LD B,3
+    prog = code(("LD B,n", {"n": 3}), "INC A", ("DJNZ e", {"e": -3}), ("JR e", {"e": -7}))
+    cpu = Z80()
+    cpu.memory[0x100:0x100 + len(prog)] = prog
+    cpu.pc = 0x100
+    for _ in range(3):
+        cpu.run(1)
+    assert not cpu._bcode, "stepped, not translated, on the first visits"
+    cpu.run(2000)
+    assert 0x100 in cpu._bcode or 0x102 in cpu._bcode
+    steps = Z80()
+    steps.memory[0x100:0x100 + len(prog)] = prog
+    steps.pc = 0x100
+    while steps.cycles < cpu.cycles:
+        steps.step()
+    assert state(cpu) == state(steps)

@@ -29,6 +29,7 @@ import re
 _NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)")
 _TARGET = re.compile(r"^([A-Za-z_]\w*)\s*(=|\|=|&=|\^=|\+=|-=)(?!=)\s*(.*)$")
 _CALL = re.compile(r"\w\s*\(")
+_WALRUS = re.compile(r"(\w+)\s*:=")
 _ATOM = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+|0x[0-9A-Fa-f]+)$")
 
 
@@ -61,10 +62,11 @@ def _assigned(stmt: list[str]) -> set[str]:
     """Every name a statement may assign (plain, augmented or walrus)."""
     out = set()
     for ln in stmt:
-        m = _TARGET.match(ln.strip())
+        m = _TARGET.match(ln.lstrip())
         if m:
             out.add(m.group(1))
-        out.update(re.findall(r"(\w+)\s*:=", ln))
+        if ":=" in ln:
+            out.update(_WALRUS.findall(ln))
     return out
 
 

@@ -33,6 +33,7 @@ NO_HOOK = 0x10000     # a read-hook bound no address reaches
 MAX_CACHE = 20_000    # translations kept for reuse (the oldest go first)
 RETRANSLATE_LIMIT = 32  # code rewritten this often is single-stepped instead
 STEP_ONLY = 1 << 62   # a "longest pass" no budget admits: the run loop steps there
+HOT = 128              # an address is translated once run() has reached it this often
 
 # The execution engines run() can use (step() always executes one instruction):
 # "translate" runs translated traces of Python code, "interpret" steps
@@ -78,7 +79,7 @@ class Z80:
         "codemap", "_layout", "_mapped",
         "_mem", "_int_line", "_irq_data", "_nmi", "_pending",
         "_blocks", "_btmax", "_bepoch", "_bcode", "_covers", "_epoch", "_touched", "_retrans",
-        "_interpret",
+        "_interpret", "_heat",
     )
 
     def __init__(self, memory: bytearray | None = None,
@@ -105,6 +106,7 @@ class Z80:
         self._bcode: dict[int, list[tuple[int, bytes]]] = {}   # start -> code segments
         self._covers: dict[int, list[int]] = {}                # code byte -> starts
         self._retrans: dict[int, int] = {}                     # start -> translations
+        self._heat = [0] * 0x10000     # visits of run() to an address not yet translated
         self._epoch = 1            # blocks whose epoch differs are rechecked before use
         self._touched = False
         self.cycles = 0
@@ -349,8 +351,10 @@ class Z80:
                     cyc = self.cycles
                     continue
             pc = self.pc
-            if bepoch[pc] != epoch:
-                self._prepare(pc, epoch)
+            if bepoch[pc] != epoch and not self._prepare(pc, epoch):
+                self.cycles = cyc          # not run often enough yet to be worth translating
+                cyc += self.step()
+                continue
             self.cycles = cyc
             if btmax[pc] > limit - cyc:
                 cyc += self.step()
@@ -393,17 +397,25 @@ class Z80:
             return bytes(mem[addr:addr + n])
         return bytes(mem[(addr + i) & 0xFFFF] for i in range(n))
 
-    def _prepare(self, pc: int, epoch: int) -> None:
-        """Make sure a current translation starts at pc."""
+    def _prepare(self, pc: int, epoch: int) -> bool:
+        """Make sure a current translation starts at pc; False when the address has
+        not been reached often enough yet (it is stepped: code that runs only a few
+        times costs more to translate than to interpret)."""
         segments = self._bcode.get(pc)
         if segments is not None:
             fetch = self._fetch
             if all(fetch(addr, len(data)) == data for addr, data in segments):
                 self._bepoch[pc] = epoch
-                return
+                return True
             self._drop(pc)
+        else:
+            heat = self._heat[pc] + 1
+            if heat < HOT:
+                self._heat[pc] = heat
+                return False
         self._translate(pc)
         self._bepoch[pc] = epoch
+        return True
 
     def _translate(self, pc: int) -> None:
         count = self._retrans[pc] = self._retrans.get(pc, 0) + 1
