@@ -73,7 +73,6 @@ PROGST  EQU     42E9H           ; where programs start
 PTWALK  EQU     40D8H           ; PTRGET: stack walk / NEXT: the FOR frame
 PTCNT   EQU     40DDH           ; PTRGET: number of subscripts
 PTLOOP  EQU     40DEH           ; PTRGET: loop counter
-PTNAME  EQU     40E8H           ; PTRGET: the array's name
 PTTEXT  EQU     40F3H           ; PTRGET/FOR/NEXT/INPUT/RUN: a text pointer
 
 ; tokens the core looks for
@@ -1273,27 +1272,28 @@ ASSIGV: PUSH    HL
 
 ; STORV: copy the FAC's value (VALTYP bytes) to DE. LOADV: FAC = the value
 ; at HL, of type VALTYP (a string: FAC = HL, the descriptor's address).
-STORV:  LD      A,(VALTYP)
-        LD      HL,FAC
-        CP      8
-        JR      NZ,STORV1
-        LD      HL,DFAC
-STORV1: LD      C,A
-        LD      B,0
+STORV:  PUSH    DE
+        CALL    VALLEN
+        EX      DE,HL
+        POP     DE
         LDIR
         RET
 LOADV:  RST     20H
         JR      NZ,LOADV1
         LD      (FAC),HL
         RET
-LOADV1: LD      A,(VALTYP)
+LOADV1: CALL    VALLEN
+        LDIR
+        RET
+; VALLEN: DE = where the FAC's value starts (DFAC for a double, else FAC),
+; BC = its length (VALTYP). Uses A.
+VALLEN: LD      A,(VALTYP)
+        LD      C,A
+        LD      B,0
         LD      DE,FAC
         CP      8
-        JR      NZ,LOADV2
+        RET     NZ
         LD      DE,DFAC
-LOADV2: LD      C,A
-        LD      B,0
-        LDIR
         RET
 
 ; DEFSTR/DEFINT/DEFSNG/DEFDBL letter[-letter][,...]
@@ -1520,7 +1520,6 @@ ARR1:   RST     10H             ; each subscript on the stack
         LD      C,(HL)
         INC     HL
         LD      B,(HL)
-        LD      (PTNAME),BC
         LD      HL,(ARYTAB)     ; look for it
 ARR2:   LD      DE,(STREND)
         RST     18H
@@ -1552,102 +1551,86 @@ ARRFND: LD      A,(DIMFLG)      ; HL at its second character
         INC     HL
         INC     HL
         INC     HL
-        LD      A,(PTCNT)
+ARRFN1: LD      A,(PTCNT)
         CP      (HL)
         JP      NZ,BSERR
         INC     HL
         JP      ARRELM
-ARRNEW: LD      (PTWALK),HL     ; where it goes
-        LD      A,(VALTYP)
-        LD      E,A
-        LD      D,0             ; DE = element size x each dimension
-        LD      HL,0
-        ADD     HL,SP           ; HL at the last subscript
-        LD      A,(PTCNT)
-ARRN1:  PUSH    AF
-        LD      C,(HL)
+ARRNEW: LD      A,(VALTYP)      ; HL = STREND: the array goes here
+        LD      (HL),A          ; type, name
         INC     HL
-        LD      B,(HL)
-        INC     HL
-        PUSH    HL
-        INC     BC              ; DIM: bound + 1
-        LD      A,(DIMFLG)
-        OR      A
-        JR      NZ,ARRN2
-        LD      BC,11           ; else 0-10
-ARRN2:  CALL    UMUL            ; HL = DE x BC
-        EX      DE,HL
-        POP     HL
-        POP     AF
-        DEC     A
-        JR      NZ,ARRN1
-        LD      A,(PTCNT)       ; size field = elements + 1 + 2 per dimension
-        LD      L,A
-        LD      H,0
-        ADD     HL,HL
-        INC     HL
-        ADD     HL,DE
-        JP      C,OMERR
-        PUSH    HL
-        LD      DE,5            ; + type, name, size field
-        ADD     HL,DE
-        JP      C,OMERR
-        LD      B,H
-        LD      C,L
-        LD      HL,(PTWALK)
-        ADD     HL,BC
-        JP      C,OMERR
-        CALL    CHKMEM
-        LD      (STREND),HL
-        LD      HL,(PTWALK)     ; zero it all
-ARRN3:  LD      (HL),0
-        INC     HL
-        DEC     BC
-        LD      A,B
-        OR      C
-        JR      NZ,ARRN3
-        LD      HL,(PTWALK)     ; the header
-        LD      A,(VALTYP)
-        LD      (HL),A
-        INC     HL
-        LD      BC,(PTNAME)     ; C = first character, B = second
         LD      (HL),B
         INC     HL
         LD      (HL),C
         INC     HL
-        POP     DE
-        LD      (HL),E
+        PUSH    HL              ; the size field, filled in below
         INC     HL
-        LD      (HL),D
         INC     HL
         LD      A,(PTCNT)
-        LD      (HL),A
+        LD      (HL),A          ; the number of dimensions
         INC     HL
         EX      DE,HL           ; DE = where the dimensions go
-        LD      HL,0
+        LD      HL,1
+        LD      (PTWALK),HL     ; the element count: x each dimension
+        LD      HL,2
         ADD     HL,SP           ; HL at the last subscript
-        LD      B,A
-ARRN4:  PUSH    BC
-        LD      C,(HL)
+ARRN1:  PUSH    AF
+        LD      C,(HL)          ; BC = subscript + 1 (DIM) or 11
         INC     HL
         LD      B,(HL)
         INC     HL
         INC     BC
         LD      A,(DIMFLG)
         OR      A
-        JR      NZ,ARRN5
+        JR      NZ,ARRN2
         LD      BC,11
-ARRN5:  EX      DE,HL
+ARRN2:  EX      DE,HL
         LD      (HL),C
         INC     HL
         LD      (HL),B
         INC     HL
         EX      DE,HL
-        POP     BC
-        DJNZ    ARRN4
+        PUSH    HL
+        PUSH    DE
+        LD      DE,(PTWALK)
+        CALL    UMUL            ; HL = product so far x this dimension
+        LD      (PTWALK),HL
+        POP     DE
+        POP     HL
+        POP     AF
+        DEC     A
+        JR      NZ,ARRN1
+        LD      HL,(PTWALK)     ; elements x their size
+        LD      A,(VALTYP)
+        LD      C,A
+        LD      B,0
+        PUSH    DE
+        EX      DE,HL
+        CALL    UMUL
+        POP     DE              ; DE = the first element
+        ADD     HL,DE           ; HL = the end
+        JP      C,OMERR
+        CALL    CHKMEM
+        LD      (STREND),HL
+ARRN3:  RST     18H             ; zero the elements
+        JR      Z,ARRN4
+        XOR     A
+        LD      (DE),A
+        INC     DE
+        JR      ARRN3
+ARRN4:  POP     DE              ; size field = end - (its address + 2)
+        OR      A
+        SBC     HL,DE
+        DEC     HL
+        DEC     HL
+        EX      DE,HL
+        LD      (HL),E
+        INC     HL
+        LD      (HL),D
+        INC     HL              ; HL at the dimension count
         LD      A,(DIMFLG)      ; DIM: done, drop the subscripts etc.
         OR      A
-        JR      Z,ARRN7
+        JR      Z,ARRFN1
         LD      A,(PTCNT)
         ADD     A,A
         ADD     A,4
@@ -1657,9 +1640,6 @@ ARRN5:  EX      DE,HL
         LD      SP,HL
         LD      HL,(PTTEXT)
         JP      CHRGOT
-ARRN7:  LD      HL,(PTWALK)     ; not DIM: on to the element
-        LD      DE,6
-        ADD     HL,DE
 ; ARRELM: HL at the first dimension; the subscripts on the stack (the
 ; last on top). DE = the element's address.
 ARRELM: LD      DE,0
@@ -1701,13 +1681,6 @@ ARRE1:  LD      C,(HL)          ; BC = this dimension
         LD      HL,(PTTEXT)
         JP      CHRGOT
 
-; ============================================================================
-; 1A19h: Level II's READY entry (programs jump here; the program is kept).
-; The code above must end before it (the assembler refuses an overlap).
-; ============================================================================
-        ORG     1A19H
-READY:  JP      READY0
-
 ; STKCHK: ?OM ERROR unless the stack has 100 bytes above STREND. Keeps all.
 STKCHK: PUSH    HL
         LD      HL,(STREND)
@@ -1737,6 +1710,7 @@ UMUL2:  DEC     A
         JR      NZ,UMUL1
         RET
 
+
 ; ============================================================================
 ; The expression evaluator. Each level is entered with HL at the first
 ; character of its operand and returns with HL after it (A and flags as
@@ -1749,6 +1723,14 @@ EVALNUM: CALL   EVAL            ; a number, else ?TM ERROR
         JP      Z,TMERR
         POP     AF
         RET
+
+; ============================================================================
+; 1A19h: Level II's READY entry (programs jump here; the program is kept).
+; The code above must end before it (the assembler refuses an overlap).
+; ============================================================================
+        ORG     1A19H
+READY:  JP      READY0
+
 EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
         PUSH    AF
         RST     20H
@@ -2013,10 +1995,7 @@ POPF:   POP     IX
         JP      (IX)
 
 ; ARGFAC2: FAC = ARG (8 bytes), VALTYP = LTYP. Uses A, BC, DE, HL.
-ARGFC2: LD      HL,ARG
-        LD      DE,DFAC
-        LD      BC,8
-        LDIR
+ARGFC2: CALL    ARGFAC
         LD      A,(LTYP)
         LD      (VALTYP),A
         RET
@@ -2076,10 +2055,7 @@ DOOP4:  PUSH    BC
         CALL    ARGFC2          ; the left one
         LD      A,(PTLOOP)
         CALL    FRCTYP
-        LD      HL,DFAC
-        LD      DE,ARG
-        LD      BC,8
-        LDIR
+        CALL    FACARG
         LD      A,(VALTYP)
         LD      (LTYP),A
         CALL    POPF
@@ -2480,31 +2456,10 @@ LING1:  RET     NC
         JR      LING1
 
 ; FACSGN: A = sign of the FAC: FFh negative, 0 zero, 1 positive (?TM for a
-; string). Uses BC.
+; string; the maths part's FPSGN). Uses HL.
 FACSGN: RST     20H
         JP      Z,TMERR
-        JP      M,FACSG2
-        LD      A,(FACEXP)
-        OR      A
-        RET     Z
-        LD      A,(FAC+2)
-FACSG1: RLA
-        SBC     A,A
-        OR      1
-        RET
-FACSG2: LD      A,(FAC)
-        LD      B,A
-        LD      A,(FAC+1)
-        OR      B
-        RET     Z
-        LD      A,(FAC+1)
-        JR      FACSG1
-
-; SETINT: FAC = the integer HL.
-SETINT: LD      (FAC),HL
-        LD      A,2
-        LD      (VALTYP),A
-        RET
+        JP      FPSGN
 
 ; ============================================================================
 ; LIST [a][-[b]]: LIST, LIST 10, LIST 10-50, LIST -20, LIST 30-.

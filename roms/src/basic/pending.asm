@@ -174,6 +174,40 @@ DEFTYP  EQU     4               ; single precision by default (Level II)
 FRCDBL  EQU     SNERR
         ENDIF
 
+; Helpers the core borrows from the maths part, or its own when fp.asm is out.
+        IFNDEF  SETINT
+        IFDEF   FPINT
+SETINT  EQU     FPINT           ; FAC = the integer HL
+        ELSE
+SETINT: LD      (FAC),HL
+        LD      A,2
+        LD      (VALTYP),A
+        RET
+        ENDIF
+        ENDIF
+        IFNDEF  FPSGN           ; A = FFh, 0, 1: the FAC's sign (integer)
+FPSGN:  LD      A,(FAC)
+        LD      B,A
+        LD      A,(FAC+1)
+        OR      B
+        RET     Z
+        LD      A,(FAC+1)
+        RLA
+        SBC     A,A
+        OR      1
+        RET
+        ENDIF
+        IFNDEF  FACARG          ; ARG = FAC / FAC = ARG (8 bytes)
+FACARG: LD      HL,DFAC
+        LD      DE,ARG
+        JR      ARGFC9
+ARGFAC: LD      HL,ARG
+        LD      DE,DFAC
+ARGFC9: LD      BC,8
+        LDIR
+        RET
+        ENDIF
+
 ; ---- strings part -----------------------------------------------------------
         IFNDEF  STRLIT
 STRLIT  EQU     SNERR
