@@ -345,7 +345,9 @@ class Z80:
             self._epoch += 1
         epoch = self._epoch
         while cyc < limit:
-            if self._pending:
+            # (an INT line held while interrupts are off, as under Level II with the
+            # heartbeat latch never read, changes nothing here)
+            if self._pending and (self.iff1 or self._nmi or self._halted):
                 self.cycles = cyc
                 if self._idle_or_interrupt(limit):
                     cyc = self.cycles
