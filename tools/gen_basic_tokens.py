@@ -9,9 +9,10 @@ What it writes (the layout the core expects, roms/src/basic/ABI.md):
 * ``STTAB``: the address of each statement handler, tokens 80h (END) to BBh (NEW):
   ``ST_<keyword>`` (``$`` written ``S``), or ``L3ERR`` for the Disk BASIC
   statements Level II refuses with ?L3 ERROR.
-* ``FNTAB``: the function handlers, tokens C0h (VARPTR) to FAh (MID$):
-  ``FN_<name>``, ``L3ERR`` for the disk functions, ``SNERR`` for the operator
-  tokens between them (THEN NOT STEP + - * / ^ AND OR > = <).
+* ``FNTAB``: the function handlers, tokens C0h (VARPTR) to C9h (INKEY$)
+  then D7h (SGN) to FAh (MID$): ``FN_<name>``, ``L3ERR`` for the disk
+  functions; the operator tokens between (CAh-D6h: THEN NOT STEP + - * / ^
+  AND OR > = <) are left out.
 * An IFNDEF stand-in (``EQU SNERR``) for every handler label, so a handler not
   written yet assembles and answers ?SN ERROR.
 
@@ -39,6 +40,9 @@ DISK_ONLY = {"CMD", "LINE", "OPEN", "FIELD", "GET", "PUT", "CLOSE", "LOAD", "MER
              "CVS", "CVD", "EOF", "LOC", "LOF", "MKI$", "MKS$", "MKD$"}
 # Tokens between the functions that are operators or parts of statements.
 NOT_FUNCTIONS = {"THEN", "NOT", "STEP", "+", "-", "*", "/", "[", "AND", "OR", ">", "=", "<"}
+# They sit together, THEN (CAh) to < (D6h): FNTAB leaves them out.
+GAP_START, GAP_END = TOKEN["THEN"], TOKEN["<"]
+assert {TOKENS[t - FIRST_TOKEN] for t in range(GAP_START, GAP_END + 1)} == NOT_FUNCTIONS
 
 
 def label(prefix: str, word: str) -> str:
@@ -75,9 +79,12 @@ def generate() -> str:
         if target != "L3ERR":
             handlers.append(target)
         out.append(f"        DW      {target:<24}; {token:02X}h {word}")
-    out += ["", f"; FNTAB: function handlers, tokens {FIRST_FUNCTION:02X}h-{LAST_FUNCTION:02X}h.",
+    out += ["", f"; FNTAB: function handlers, tokens {FIRST_FUNCTION:02X}h-{GAP_START - 1:02X}h,",
+            f"; then {GAP_END + 1:02X}h-{LAST_FUNCTION:02X}h (not the operator tokens between).",
             "FNTAB:"]
     for token in range(FIRST_FUNCTION, LAST_FUNCTION + 1):
+        if GAP_START <= token <= GAP_END:
+            continue
         word = TOKENS[token - FIRST_TOKEN]
         if word in DISK_ONLY:
             target = "L3ERR"

@@ -1764,22 +1764,14 @@ EVAL:   DEC     HL
 E_OR:   CALL    E_AND           ; OR
 EOR1:   CP      T_OR
         RET     NZ
-        CALL    PUSHF
-        RST     10H
-        CALL    E_AND
-        CALL    POPL
-        LD      A,T_OR
-        CALL    DOOP
+        LD      DE,E_AND
+        CALL    BINOP
         JR      EOR1
 E_AND:  CALL    E_REL           ; AND
 EAND1:  CP      T_AND
         RET     NZ
-        CALL    PUSHF
-        RST     10H
-        CALL    E_REL
-        CALL    POPL
-        LD      A,T_AND
-        CALL    DOOP
+        LD      DE,E_REL
+        CALL    BINOP
         JR      EAND1
 E_REL:  CALL    E_ADD           ; relations: B = mask, > 1, = 2, < 4
 EREL1:  LD      B,0
@@ -1798,50 +1790,45 @@ EREL2A: OR      B
 EREL3:  LD      A,B
         OR      A
         JP      Z,CHRGOT
-        PUSH    BC
-        CALL    PUSHF
-        CALL    E_ADD
-        CALL    POPL
-        POP     BC
-        LD      A,B
-        CALL    DOOP
+        DEC     HL              ; (BINOP steps over one character)
+        LD      DE,E_ADD
+        CALL    BINOP
         JR      EREL1
 E_ADD:  CALL    E_MUL           ; + -
 EADD1:  CP      T_PLUS
         JR      Z,EADD2
         CP      T_MINUS
         RET     NZ
-EADD2:  PUSH    AF
-        CALL    PUSHF
-        RST     10H
-        CALL    E_MUL
-        CALL    POPL
-        POP     AF
-        CALL    DOOP
+EADD2:  LD      DE,E_MUL
+        CALL    BINOP
         JR      EADD1
 E_MUL:  CALL    E_POW           ; * /
 EMUL1:  CP      T_MUL
         JR      Z,EMUL2
         CP      T_DIV
         RET     NZ
-EMUL2:  PUSH    AF
-        CALL    PUSHF
-        RST     10H
-        CALL    E_POW
-        CALL    POPL
-        POP     AF
-        CALL    DOOP
+EMUL2:  LD      DE,E_POW
+        CALL    BINOP
         JR      EMUL1
 E_POW:  CALL    ATOM            ; ^
 EPOW1:  CP      T_POW
         RET     NZ
-        CALL    PUSHF
-        RST     10H
-        CALL    ATOM
-        CALL    POPL
-        LD      A,T_POW
-        CALL    DOOP
+        LD      DE,ATOM
+        CALL    BINOP
         JR      EPOW1
+
+; BINOP: the operator A at HL; the left operand in FAC. Evaluate the right
+; one with the routine DE (after the operator), then DOOP.
+BINOP:  PUSH    AF              ; the operator
+        PUSH    DE
+        POP     IY
+        CALL    PUSHF           ; the left operand
+        RST     10H
+        CALL    CALLIY          ; the right one
+        CALL    POPL
+        POP     AF
+        JP      DOOP
+CALLIY: JP      (IY)
 
 ; ATOM: a number, string, variable, function, (expression), -x, +x, NOT x.
 ATOM:   CALL    CHRGOT
@@ -1901,10 +1888,14 @@ ATPAR:  RST     10H
         RST     08H
         DB      ')'
         RET
-ATFN:   CP      T_APOS          ; a function token (FNTAB)
+ATFN:   CP      T_APOS          ; a function token (FNTAB: C0h-C9h, D7h-FAh)
         JP      NC,SNERR
         SUB     T_FIRSTF
-        LD      C,A
+        CP      0CAH-T_FIRSTF
+        JR      C,ATFN0
+        SUB     0D7H-0CAH       ; (CAh-D6h are operators)
+        JP      C,SNERR
+ATFN0:  LD      C,A
         LD      B,0
         PUSH    HL
         LD      HL,FNTAB
@@ -1917,9 +1908,9 @@ ATFN:   CP      T_APOS          ; a function token (FNTAB)
         LD      A,C
         CP      1               ; USR
         JR      Z,ATFN1
-        CP      0D7H-T_FIRSTF   ; SGN ... CHR$: one argument
+        CP      0CAH-T_FIRSTF   ; SGN ... CHR$: one argument
         JR      C,ATFN2
-        CP      0F8H-T_FIRSTF
+        CP      0F8H-T_FIRSTF-(0D7H-0CAH)
         JR      NC,ATFN2
 ATFN1:  PUSH    DE
         RST     10H
@@ -1956,7 +1947,7 @@ FNERR1: CALL    SETINT
 
 ; PUSHF: push VALTYP and the FAC's 8 bytes (10 bytes) under the return
 ; address. POPL: pop them into ARG and LTYP; POPF: into FAC and VALTYP.
-; They use A, BC, IX.
+; PUSHF uses A, BC, IX; POPL and POPF A, BC, DE, IX, IY.
 PUSHF:  POP     IX
         LD      BC,(FAC+2)
         PUSH    BC
@@ -1969,29 +1960,27 @@ PUSHF:  POP     IX
         LD      A,(VALTYP)
         PUSH    AF
         JP      (IX)
-POPL:   POP     IX
+POPF:   LD      DE,DFAC
+        LD      BC,VALTYP
+        JR      POPX
+POPL:   LD      DE,ARG
+        LD      BC,LTYP
+POPX:   POP     IX              ; (the return address)
+        PUSH    HL
+        POP     IY              ; (the text pointer)
         POP     AF
-        LD      (LTYP),A
-        POP     BC
-        LD      (ARG),BC
-        POP     BC
-        LD      (ARG+2),BC
-        POP     BC
-        LD      (ARG+4),BC
-        POP     BC
-        LD      (ARG+6),BC
-        JP      (IX)
-POPF:   POP     IX
-        POP     AF
-        LD      (VALTYP),A
-        POP     BC
-        LD      (DFAC),BC
-        POP     BC
-        LD      (DFAC+2),BC
-        POP     BC
-        LD      (FAC),BC
-        POP     BC
-        LD      (FAC+2),BC
+        LD      (BC),A          ; the type
+        LD      B,4
+POPX1:  POP     HL              ; the 8 bytes
+        EX      DE,HL
+        LD      (HL),E
+        INC     HL
+        LD      (HL),D
+        INC     HL
+        EX      DE,HL
+        DJNZ    POPX1
+        PUSH    IY
+        POP     HL
         JP      (IX)
 
 ; ARGFAC2: FAC = ARG (8 bytes), VALTYP = LTYP. Uses A, BC, DE, HL.
@@ -2253,10 +2242,8 @@ ST_INPUT: CALL  ISDIRC
         RST     08H
         DB      ';'
 INP1:   LD      (INPTXT),HL     ; the variables (again after ?REDO)
-INP2:   LD      A,'?'
-        CALL    OUTCHR
-        LD      A,' '
-        CALL    OUTCHR
+INP2:   LD      HL,QMARK
+        CALL    PRTSTR
         CALL    INLBUF
         LD      A,(HL)
         OR      A
@@ -2278,11 +2265,8 @@ INPV0:  LD      A,(HL)
         JR      INPV0
 INPV1:  OR      A
         JR      NZ,INPV2
-        LD      A,'?'           ; more wanted: ??
-        CALL    OUTCHR
-        CALL    OUTCHR
-        LD      A,' '
-        CALL    OUTCHR
+        LD      HL,QMARK2       ; more wanted: ??
+        CALL    PRTSTR
         CALL    INLBUF
         JR      INPV0
 INPV2:  POP     AF
@@ -2360,6 +2344,8 @@ INPBRK: LD      SP,(SAVSTK)
         PUSH    AF
         JP      STOP2
 
+QMARK2: DB      "?"
+QMARK:  DB      "? ",0
 REDOM:  DB      "?REDO",0DH,0
 EXTRAM: DB      "?EXTRA IGNORED",0DH,0
 
@@ -2608,14 +2594,12 @@ PRTK4:  CALL    OUTCHR
 
 ; ============================================================================
 ; The other parts of BASIC, then the tables and the stand-ins. Not all of
-; them fit in 1000h-37DFh yet (ABI.md, ROM budget): the maths functions
-; (fpfunc.asm: SQR ... RND and ^) and PRINT USING wait until the parts
-; shrink; pending.asm stands in for them (?SN ERROR).
+; them fit in 1000h-37DFh yet (ABI.md, ROM budget): PRINT USING waits
+; until the parts shrink; pending.asm stands in for it (?SN ERROR).
 ; ============================================================================
         INCLUDE "stmts.asm"     ; statements part
 ;       INCLUDE "using.asm"     ; statements part: PRINT USING (waits)
         INCLUDE "strings.asm"   ; strings part
-FP_NOFUNC EQU   1               ; (the maths functions wait)
         INCLUDE "fp.asm"        ; maths part
         INCLUDE "tokens.asm"    ; generated: keywords, dispatch tables
         INCLUDE "pending.asm"   ; stand-ins for what is not written yet

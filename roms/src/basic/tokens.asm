@@ -194,7 +194,8 @@ STTAB:
         DW      ST_CSAVE                ; BAh CSAVE
         DW      ST_NEW                  ; BBh NEW
 
-; FNTAB: function handlers, tokens C0h-FAh.
+; FNTAB: function handlers, tokens C0h-C9h,
+; then D7h-FAh (not the operator tokens between).
 FNTAB:
         DW      FN_VARPTR               ; C0h VARPTR
         DW      FN_USR                  ; C1h USR
@@ -206,19 +207,6 @@ FNTAB:
         DW      L3ERR                   ; C7h TIME$
         DW      FN_MEM                  ; C8h MEM
         DW      FN_INKEYS               ; C9h INKEY$
-        DW      SNERR                   ; CAh THEN
-        DW      SNERR                   ; CBh NOT
-        DW      SNERR                   ; CCh STEP
-        DW      SNERR                   ; CDh +
-        DW      SNERR                   ; CEh -
-        DW      SNERR                   ; CFh *
-        DW      SNERR                   ; D0h /
-        DW      SNERR                   ; D1h ^
-        DW      SNERR                   ; D2h AND
-        DW      SNERR                   ; D3h OR
-        DW      SNERR                   ; D4h >
-        DW      SNERR                   ; D5h =
-        DW      SNERR                   ; D6h <
         DW      FN_SGN                  ; D7h SGN
         DW      FN_INT                  ; D8h INT
         DW      FN_ABS                  ; D9h ABS
