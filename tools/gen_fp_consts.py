@@ -44,7 +44,7 @@ _Z_MAX = (math.sqrt(2) - 1) / (math.sqrt(2) + 1)
 # name: (function of s, interval, degree, comment)
 POLYS = {
     "FK_SIN": (lambda s: math.sin(2 * math.pi * math.sqrt(s)) / math.sqrt(s),
-               (0.0, 1 / 16), 4, "sin(2 pi u) = u P(u^2), |u| <= 1/4"),
+               (0.0, 1 / 16), 5, "sin(2 pi u) = u P(u^2), |u| <= 1/4"),
     "FK_ATN": (lambda s: math.atan(math.sqrt(s)) / math.sqrt(s),
                (0.0, math.tan(math.pi / 12) ** 2), 4, "atn(t) = t P(t^2), |t| <= tan 15"),
     "FK_LOG": (lambda s: 2 * math.atanh(math.sqrt(s)) / math.sqrt(s),

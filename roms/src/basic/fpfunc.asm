@@ -62,13 +62,23 @@ FPCADD: CALL    FPLDA
 FPCMUL: CALL    FPLDA
         JP      FMUL
 
+; FPSGNC: FAC = FAC + the constant at HL given the sign in bit 7 of A.
+FPSGNC: PUSH    AF
+        CALL    FPLDA
+        POP     AF
+        AND     80H
+        LD      HL,F_AHI
+        OR      (HL)
+        LD      (HL),A
+        JP      FADD
+
 ; FPTO5: an integer in the FAC (as FPFLR may leave) becomes a working number.
 FPTO5:  LD      A,(F_TYPE)
         CP      2
         RET     NZ
         LD      HL,(F_SLO)
         CALL    FPITOF
-        JR      FPW5
+        JP      FPW5
 
 ; FPPOLY: FAC = P(FAC) by Horner's rule. HL -> the polynomial: its degree
 ; n, then n+1 coefficients, the highest power first. The argument is kept
@@ -210,8 +220,8 @@ FPLOGC: LD      A,(F_EXP)
         JP      FADD
 
 ; ---- SIN and COS: u = x / (2 pi) turns (COS adds a quarter turn), f = its
-; fraction, folded into [-1/4, 1/4] (sin(2 pi f) is unchanged by f -> f-1
-; and by f -> 1/2 - f), then sin(2 pi f) = f P(f^2).
+; fraction (u - FIX(u)), folded into [-1/4, 1/4] (sin(2 pi f) is unchanged
+; by f -> f-1 and by f -> 1/2 - f), then sin(2 pi f) = f P(f^2).
 FPCOSC: LD      HL,FK_I2PI
         CALL    FPCMUL
         LD      HL,FK_QUART
@@ -220,30 +230,27 @@ FPCOSC: LD      HL,FK_I2PI
 FPSINC: LD      HL,FK_I2PI
         CALL    FPCMUL
 FPSINU: CALL    FPPUSH          ; u
-        LD      A,1
+        XOR     A               ; FIX(u): a small u stays exact below
         CALL    FPFLR
-        CALL    FPTO5           ; INT(u)
+        CALL    FPTO5
         CALL    FPPOPA
-        CALL    FSUB            ; f = u - INT(u), 0 <= f < 1
+        CALL    FSUB            ; f = u - FIX(u), -1 < f < 1
         LD      A,(F_EXP)
         CP      80H
-        JR      C,.half         ; f < 1/2
-        LD      HL,FK_MONE
-        CALL    FPCADD          ; f - 1
+        JR      C,.half         ; |f| < 1/2
+        LD      A,(F_HI)        ; f - 1 (or f + 1)
+        CPL
+        LD      HL,FK_ONE
+        CALL    FPSGNC
 .half:  LD      A,(F_EXP)
         CP      7FH
         JR      C,.poly         ; |f| < 1/4
         LD      A,(F_HI)        ; f = 1/2 - f (or -1/2 - f)
         PUSH    AF
         CALL    NEGFAC
-        LD      HL,FK_HALF
-        CALL    FPLDA
         POP     AF
-        AND     80H
-        LD      HL,F_AHI
-        OR      (HL)
-        LD      (HL),A
-        CALL    FADD
+        LD      HL,FK_HALF
+        CALL    FPSGNC
 .poly:  LD      HL,FK_SIN
         JP      FPODD
 
