@@ -378,6 +378,17 @@ def test_function_accuracy(fp: FP, name: str) -> None:
     assert worst <= bound, f"{name}: {worst:.3f} ulp"
 
 
+def test_small_angles_keep_their_precision(fp: FP) -> None:
+    """Small angles, negative ones too, lose nothing in the reduction to turns."""
+    rnd = random.Random(12)
+    for _ in range(40):
+        x = single(rnd.uniform(-0.01, 0.01))
+        for name, ref in (("FN_SIN", math.sin), ("FN_TAN", math.tan)):
+            want = ref(float(x))
+            got = float(fp.unop(name, x, SNG))
+            assert abs(got - want) <= 0.51 * float(ulp(Fraction(want), SNG)), (name, float(x))
+
+
 def test_functions_take_any_type_and_exact_cases(fp: FP) -> None:
     assert fp.unop("FN_SQR", 16, INT) == 4
     assert fp.unop("FN_SQR", Fraction(9, 4), DBL) == Fraction(3, 2)
