@@ -228,7 +228,7 @@ def test_session_paste_types_uppercase_at_full_speed(session) -> None:
     assert session.speed_text() == "pasting"
     session.machine.run(seconds=2.0)
     text = session.copy_text()
-    assert "HELLO\nWORLD\n" in text
+    assert ">HELLO\n" in text and ">WORLD\n" in text  # typed at BASIC's > prompt
     assert not text.endswith("\n\n")
     assert session.pacer.effective_speed == 1.0
     assert any("pasting" in n for n in session.notes)
