@@ -360,18 +360,19 @@ class _TraceWriter:
         return " + ".join([str(self.tsum)] + (["t"] if self.branches else [])
                           + (["tt"] if self.looping else []))
 
-    def exit_lines(self, pc_expr: str, fetches: int, flags: bool | None) -> list[str]:
-        """Store every register and return: leaving the trace at this point."""
-        out = [f"cpu.{x} = {x}" for x in self.assigned]
-        out.append(f"cpu.pc = {pc_expr}")
+    def exit_lines(self, pc_expr: str, fetches: int, flags: bool | None,
+                   q_expr: str | None = None) -> list[str]:
+        """Store every register and return: leaving the trace at this point.
+        One call to the trace's `leave` (see `source`) keeps the many exits short."""
         passes = " + i * __PASS_R__" if self.counted else ""
-        out.append(f"cpu.r = (r & 0x80) | ((r + {fetches}{passes}) & 0x7F)")
-        if flags is None:
-            out.append("cpu.q = q" if self.looping else "pass")
-        else:
-            out.append("cpu.q = f" if flags else "cpu.q = 0")
-        out.append(f"return {self.spent()}")
-        return out
+        r_expr = f"(r & 0x80) | ((r + {fetches}{passes}) & 0x7F)"
+        if q_expr is None:
+            if flags is None:
+                q_expr = "q" if self.looping else "cpu.q"
+            else:
+                q_expr = "f" if flags else "0"
+        regs = "".join(f", {x}" for x in self.assigned)
+        return [f"return leave(cpu, {pc_expr}, {r_expr}, {q_expr}, {self.spent()}{regs})"]
 
     def epilogue(self, pc_expr: str) -> list[str]:
         return self.exit_lines(pc_expr, self.m1, self.prev_flags)
@@ -552,12 +553,12 @@ class _TraceWriter:
                  "else:",
                  "    b = (n - k) & 0xFF"]
         self.m1 -= 1          # the exit below is before this DJNZ's last fetch
-        leave = self.exit_lines(str(addr), self.m1, False)
-        self.m1 += 1
+        q_expr = None
         if self.prev_flags is not False:     # Q: no repeat run means the latch is as it was
             before = "f" if self.prev_flags else ("q" if self.looping else "cpu.q")
-            leave = [f"cpu.q = 0 if k > 0 else {before}" if ln == "cpu.q = 0" else ln
-                     for ln in leave]
+            q_expr = f"0 if k > 0 else {before}"
+        leave = self.exit_lines(str(addr), self.m1, False, q_expr)
+        self.m1 += 1
         body += ["    if k > 0:",
                  "        r = (r & 0x80) | ((r + k) & 0x7F)",
                  "        t += 13 * k",
@@ -684,13 +685,21 @@ class _TraceWriter:
             self.m1, self.tsum = 0, 0
             tail = ["i += 1"] + self.epilogue(str(self.start))
         live_out = set().union(*(re.findall(r"(?<![\w.])[a-z_]\w*", ln) for ln in tail))
-        lines = head + [indent + ln for ln in optimize(self.body, self.looping, live_out)] + tail
+        # The clean-up passes pay for themselves in loops; a straight trace runs
+        # once per call, and writing it quickly matters more.
+        body = optimize(self.body, self.looping, live_out) if self.looping else self.body
+        lines = head + [indent + ln for ln in body] + tail
         marks = {"__TMAX__": self.tmax}
         if self.counted:
             marks.update(__PASS_T__=self.pass_t, __PASS_R__=self.pass_r)
         for mark, value in marks.items():
             lines = [ln.replace(mark, str(value)) for ln in lines]
-        return f"def block(cpu, mem, budget{args}):\n" + "".join(f"    {ln}\n" for ln in lines)
+        regs = "".join(f", {x}" for x in self.assigned)
+        leave = ([f"def leave(cpu, pc, r, q, t{regs}):"]
+                 + [f"    cpu.{x} = {x}" for x in self.assigned]
+                 + ["    cpu.pc = pc", "    cpu.r = r", "    cpu.q = q", "    return t", ""])
+        return "\n".join(leave) + f"def block(cpu, mem, budget{args}):\n" + "".join(
+            f"    {ln}\n" for ln in lines)
 
 
 def block_source(instrs, layout: MemoryLayout = PLAIN) -> tuple[str, int]:

@@ -33,7 +33,7 @@ NO_HOOK = 0x10000     # a read-hook bound no address reaches
 MAX_CACHE = 20_000    # translations kept for reuse (the oldest go first)
 RETRANSLATE_LIMIT = 32  # code rewritten this often is single-stepped instead
 STEP_ONLY = 1 << 62   # a "longest pass" no budget admits: the run loop steps there
-HOT = 128              # an address is translated once run() has reached it this often
+HOT = 512              # an address is translated once run() has reached it this often
 
 # The execution engines run() can use (step() always executes one instruction):
 # "translate" runs translated traces of Python code, "interpret" steps
