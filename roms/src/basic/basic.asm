@@ -1027,10 +1027,7 @@ ONERR:  RST     10H
         OR      A
         RET     Z
         LD      A,(ERRCOD)      ; ON ERROR GOTO 0 in a handler: the error
-        DEC     A
-        ADD     A,A
-        LD      E,A
-        JP      ERROR
+        JR      ERROR1
 
 ; RESUME [0] | RESUME NEXT | RESUME line
 ST_RESUME: LD   C,A
@@ -1059,7 +1056,7 @@ RES2:   LD      HL,(ERRTXT)     ; RESUME NEXT: the statement after it
 ST_ERROR: CALL  GETBYT
         OR      A
         JP      Z,FCERR
-        DEC     A
+ERROR1: DEC     A
         ADD     A,A
         LD      E,A
         JP      ERROR
@@ -1724,6 +1721,13 @@ EVALNUM: CALL   EVAL            ; a number, else ?TM ERROR
         POP     AF
         RET
 
+EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
+        PUSH    AF
+        RST     20H
+        JP      NZ,TMERR
+        POP     AF
+        RET
+
 ; ============================================================================
 ; 1A19h: Level II's READY entry (programs jump here; the program is kept).
 ; The code above must end before it (the assembler refuses an overlap).
@@ -1731,12 +1735,6 @@ EVALNUM: CALL   EVAL            ; a number, else ?TM ERROR
         ORG     1A19H
 READY:  JP      READY0
 
-EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
-        PUSH    AF
-        RST     20H
-        JP      NZ,TMERR
-        POP     AF
-        RET
 
 ; GETINT: an integer -32768..32767 -> DE. GETBYT: 0-255 -> A and E.
 GETINT: CALL    EVALNUM
@@ -2146,7 +2144,7 @@ OPTAB:  DW      IADD,SADD,DADD
         DW      ISUB,SSUB,DSUB
         DW      IMUL,SMUL,DMUL
         DW      SNERR,SDIV,DDIV
-        DW      SNERR,POWER,SNERR
+        DW      SNERR,POWER     ; (^ is always single)
 
 ; ============================================================================
 ; PRINT [@ n,] items separated by ; and , (zones of 16), TAB(n), USING
@@ -2353,7 +2351,7 @@ EXTRAM: DB      "?EXTRA IGNORED",0DH,0
 ; Output helpers
 ; ============================================================================
 ; OUTCHR: A to the current device (firmware 032Ah). Keeps all but F.
-OUTCHR: JP      B_OUTDEV
+OUTCHR  EQU     B_OUTDEV
 
 ; PRTSTR: print the text at HL up to its 00h. Uses A, HL.
 PRTSTR: LD      A,(HL)
