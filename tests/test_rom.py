@@ -20,7 +20,7 @@ import build_rom  # noqa: E402
 
 def test_committed_image_equals_a_fresh_build() -> None:
     image, symbols = build_rom.build()
-    assert len(image) == 0x3000
+    assert len(image) in (0x3000, 0x37E0)  # 12 KB, or reaching into 3000h-37DFh
     assert build_rom.IMAGE.read_bytes() == image, "run tools/build_rom.py"
 
 
