@@ -13,8 +13,8 @@ no verified hash in the reference, so it is reported as an unrecognised
 Level II ROM.
 
 >>> rom = find_rom(None, environ={}, config_dir=None)
->>> rom.name.startswith("z80emu free ROM"), len(rom.data)
-(True, 12288)
+>>> rom.name.startswith("z80emu free ROM"), len(rom.data)   # it fills 3000h-37DFh too
+(True, 14304)
 """
 
 from __future__ import annotations
