@@ -264,3 +264,12 @@ def test_tron_prints_line_numbers() -> None:
     assert command(m, "RUN") == ["<10>A<20><40>B"]
     command(m, "TROFF")
     assert command(m, "RUN") == ["AB"]
+
+
+def test_reading_an_unset_variable_makes_nothing() -> None:
+    """An expression that reads a variable nobody set gets zero (or "") without
+    making it, so the arrays do not move under a string descriptor in use."""
+    m = machine()
+    enter(m, '10 DIM A$(2):A$(1)="HELLO"\n20 PRINT A$(1)+B$;Q\n30 PRINT A$(1)+C$+A$(1)')
+    assert command(m, "RUN") == ["HELLO 0", "HELLOHELLO"]
+    assert word(m, 0x40FB) == word(m, 0x40F9)  # still no simple variables

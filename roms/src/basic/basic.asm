@@ -42,7 +42,8 @@ BPOSCL  EQU     40A6H           ; column of the cursor (the firmware keeps it)
 VALTYP  EQU     40AFH           ; type of FAC: 2 int, 3 string, 4 single, 8 double
 MEMTOP  EQU     40B1H           ; top of memory (MEMSIZ)
 DATLIN  EQU     40DAH           ; line of the DATA statement READ is in
-DIMFLG  EQU     40DCH           ; not 0 while DIM makes arrays
+DIMFLG  EQU     40DCH           ; bit 0: DIM makes arrays; bit 1: an expression
+                                ; reads a variable (a missing one is not made)
 SAVTXT  EQU     40E6H           ; text pointer at the start of this statement
 ERRLIN  EQU     40EAH           ; line of the last error
 ERRTXT  EQU     40EEH           ; statement of the last error (for RESUME)
@@ -610,8 +611,6 @@ CRN2:   CP      '0'
         JR      C,CRKEY
         CP      3CH             ; digits, ':' and ';'
         JR      C,CRCOPY
-        CP      80H
-        JR      NC,CRCOPY
         CP      'a'
         JR      C,CRKEY
         CP      'z'+1
@@ -807,8 +806,6 @@ STOP1:  PUSH    AF
 STOP2:  POP     AF
         OR      A
         JP      Z,READY
-        XOR     A
-        LD      (BOUTSL),A
         CALL    FINLIN
         LD      HL,BRKMSG
         CALL    PRTSTR
@@ -948,10 +945,7 @@ SKPS1:  LD      A,(HL)
 
 ; IF expr [,] THEN statements|line [ELSE statements|line], IF expr GOTO line
 ST_IF:  CALL    EVALNUM
-        CP      ','
-        JR      NZ,IF1
-        RST     10H
-IF1:    CP      T_GOTO
+        CP      T_GOTO
         JR      Z,IF2
         RST     08H
         DB      T_THEN
@@ -1349,6 +1343,11 @@ ST_DIM: LD      A,0FFH
 ; flags as CHRGOT. A name is a letter, then letters and digits of which only
 ; the first counts, then an optional type mark % $ ! # (else the letter's
 ; DEFtype). A simple variable is: type, second character, first, value.
+; A simple variable an expression reads but nobody has set is not made
+; (PTRGTX, as Level II: making it would move the arrays under a string
+; descriptor in use): its value is zero, from the zeroed FAC.
+PTRGTX: LD      A,2
+        DB      0FEH            ; CP n: skips the XOR A
 PTRGET: XOR     A
         LD      (DIMFLG),A
 PTRGT1: LD      A,(HL)
@@ -1391,7 +1390,7 @@ PTR5:   LD      A,D
         LD      (VALTYP),A
         LD      A,(HL)
         CP      '('
-        JR      Z,ARRAY
+        JP      Z,ARRAY
         PUSH    HL              ; a simple variable: look for it
         LD      HL,(VARTAB)
 PTR6:   LD      DE,(ARYTAB)
@@ -1416,7 +1415,16 @@ PTR7:   DEC     HL              ; HL at its type: skip 3 + type bytes
         LD      D,0
         ADD     HL,DE
         JR      PTR6
-PTRNEW: PUSH    BC              ; not there: make it at ARYTAB, moving the
+PTRNEW: LD      A,(DIMFLG)
+        AND     2
+        JR      Z,PTRMK
+        LD      HL,FACEXP       ; an expression: zero, from the FAC
+        LD      B,8
+PTRZ1:  LD      (HL),0
+        DEC     HL
+        DJNZ    PTRZ1
+        JR      PTRFND          ; DE = DFAC
+PTRMK:  PUSH    BC              ; not there: make it at ARYTAB, moving the
         LD      A,(VALTYP)      ; arrays up
         ADD     A,3
         LD      C,A
@@ -1542,8 +1550,8 @@ ARR3:   INC     HL              ; to its size, then past it
         ADD     HL,DE
         JR      ARR2
 ARRFND: LD      A,(DIMFLG)      ; HL at its second character
-        OR      A
-        JP      NZ,DDERR
+        RRCA
+        JP      C,DDERR
         INC     HL
         INC     HL
         INC     HL
@@ -1578,8 +1586,8 @@ ARRN1:  PUSH    AF
         INC     HL
         INC     BC
         LD      A,(DIMFLG)
-        OR      A
-        JR      NZ,ARRN2
+        RRCA
+        JR      C,ARRN2
         LD      BC,11
 ARRN2:  EX      DE,HL
         LD      (HL),C
@@ -1626,8 +1634,8 @@ ARRN4:  POP     DE              ; size field = end - (its address + 2)
         LD      (HL),D
         INC     HL              ; HL at the dimension count
         LD      A,(DIMFLG)      ; DIM: done, drop the subscripts etc.
-        OR      A
-        JR      Z,ARRFN1
+        RRCA
+        JR      NC,ARRFN1
         LD      A,(PTCNT)
         ADD     A,A
         ADD     A,4
@@ -1721,19 +1729,19 @@ EVALNUM: CALL   EVAL            ; a number, else ?TM ERROR
         POP     AF
         RET
 
-EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
-        PUSH    AF
-        RST     20H
-        JP      NZ,TMERR
-        POP     AF
-        RET
-
 ; ============================================================================
 ; 1A19h: Level II's READY entry (programs jump here; the program is kept).
 ; The code above must end before it (the assembler refuses an overlap).
 ; ============================================================================
         ORG     1A19H
 READY:  JP      READY0
+
+EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
+        PUSH    AF
+        RST     20H
+        JP      NZ,TMERR
+        POP     AF
+        RET
 
 
 ; GETINT: an integer -32768..32767 -> DE. GETBYT: 0-255 -> A and E.
@@ -1846,7 +1854,7 @@ ATOM:   CALL    CHRGOT
         JR      Z,ATPAR
         CP      T_FIRSTF
         JR      NC,ATFN
-        CALL    PTRGET          ; a variable
+        CALL    PTRGTX          ; a variable
         PUSH    HL
         EX      DE,HL
         CALL    LOADV
