@@ -35,9 +35,15 @@
 ;   compares return A = 0 equal, 1 left > right, FFh left < right
 ;   FRCINT FRCSNG FRCDBL       convert the FAC in place (FRCINT: HL = value)
 ;   NEGFAC                     negate the FAC (any numeric type)
+;   FPSGN FPINT                A = the FAC's sign (FFh, 0, 1); FAC = integer HL
+;   FN_INT FN_FIX FN_ABS FN_SGN FN_CINT FN_CSNG FN_CDBL   the simple functions
 ;   FIN FOUT                   number text in and out
 ;   FACBCDE BCDEFAC            copy a single between the FAC and BCDE
 ;   FACARG ARGFAC              copy a double between the FAC and ARG
+; fpfunc.asm adds FN_SQR FN_EXP FN_LOG FN_SIN FN_COS FN_TAN FN_ATN FN_RND
+; and POWER (= SPOW); FP_NOFUNC, defined before INCLUDE "fp.asm", leaves
+; them out. The tests (tests/test_rom_fp.py) assemble this file at 1000h
+; with a stub ERROR and CHRGET and check it against exact arithmetic.
 ; Errors jump to ERROR with E = the Level II error code (?OV 0Ah, ?/0 14h,
 ; ?FC 08h).
 
