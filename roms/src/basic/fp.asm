@@ -1320,8 +1320,9 @@ FOUT:   LD      HL,F_BUF
         LD      (F_DGRD),HL
         CALL    FPDIGS
         LD      HL,F_DIG
-        LD      DE,F_BUF+1
-        JP      .copy
+        LD      C,B             ; all the digits before the point
+        XOR     A               ; and no exponent
+        JP      .out
 .flt:   LD      A,(F_EXP)
         OR      A
         JR      NZ,.nz
@@ -1414,63 +1415,59 @@ FOUT:   LD      HL,F_BUF
         LD      A,E
         INC     A
         CP      D
-        LD      A,'E'           ; (the exponent letter, for later)
-        JR      C,.eform
-        LD      DE,F_BUF+1
-        BIT     7,C
-        JR      Z,.int
-        LD      A,'.'           ; k < 0: point, -k-1 zeros, digits
-        LD      (DE),A
-        INC     DE
-.zeros: INC     C
-        JR      Z,.copy
-        LD      A,'0'
-        LD      (DE),A
-        INC     DE
-        JR      .zeros
-.int:   INC     C               ; k >= 0: k+1 digits, then the point
-.ip:    LD      A,B
-        OR      A
-        LD      A,'0'
-        JR      Z,.pad
-        LD      A,(HL)
-        INC     HL
-        DEC     B
-.pad:   LD      (DE),A
-        INC     DE
-        DEC     C
-        JR      NZ,.ip
-        LD      A,B
-        OR      A
-        JR      Z,.end
-.point: LD      A,'.'
-        LD      (DE),A
-        INC     DE
-.copy:  LD      A,(HL)          ; B digits
-        LD      (DE),A
-        INC     HL
-        INC     DE
-        DJNZ    .copy
-.end:   XOR     A
-        LD      (DE),A
-.ret:   POP     AF
-        LD      (F_TYPE),A
-        LD      HL,F_BUF
-        RET
-.eform: BIT     4,E             ; 16 digits: a double, D exponent
+        LD      A,0             ; (no exponent)
+        JR      NC,.fixed
+        LD      A,'E'           ; exponent form: E, or D for a double
+        BIT     4,E
         JR      Z,.elet
         LD      A,'D'
-.elet:  LD      DE,F_BUF+1
-        PUSH    AF
-        LD      A,(HL)          ; the first digit
+.elet:  PUSH    BC              ; k, for the exponent
+        LD      C,0             ; the point after the first digit
+.fixed: INC     C               ; C = p, the digits before the point
+.out:   PUSH    AF              ; the exponent letter, or 0
+        LD      DE,F_BUF+1
+        LD      A,C
+        DEC     A
+        JP      P,.digs
+        LD      A,'.'           ; p <= 0: the point, then -p zeros
+        LD      (DE),A
+        INC     DE
+.zeros: LD      A,C
+        OR      A
+        JR      Z,.digs
+        LD      A,'0'
+        LD      (DE),A
+        INC     DE
+        INC     C
+        JR      .zeros
+.digs:  LD      A,B             ; B digits are left, C before the point
+        OR      A
+        JR      NZ,.dig
+        LD      A,C             ; none left: zeros up to the point, if it
+        DEC     A               ; is still ahead
+        JP      M,.end
+        LD      A,'0'
+        JR      .put
+.dig:   LD      A,(HL)
         INC     HL
-        LD      (DE),A
-        INC     DE
         DEC     B
-        CALL    NZ,.frac
-        POP     AF              ; E+kk or E-kk
+.put:   LD      (DE),A
+        INC     DE
+        DEC     C
+        JR      NZ,.digs
+        LD      A,B             ; the point, if digits follow
+        OR      A
+        JR      Z,.end
+        LD      A,'.'
         LD      (DE),A
         INC     DE
+        JR      .digs
+.end:   POP     AF              ; E+kk or D+kk
+        OR      A
+        JR      Z,.fin
+        LD      (DE),A
+        INC     DE
+        POP     BC
         LD      A,C
         LD      B,'+'
         OR      A
@@ -1489,16 +1486,12 @@ FOUT:   LD      HL,F_BUF
         INC     HL
         LD      (HL),A
         INC     HL
-        LD      (HL),0
-        JP      .ret
-.frac:  LD      A,'.'           ; the point and the other digits
+        EX      DE,HL
+.fin:   XOR     A
         LD      (DE),A
-        INC     DE
-.fcopy: LD      A,(HL)
-        LD      (DE),A
-        INC     HL
-        INC     DE
-        DJNZ    .fcopy
+.ret:   POP     AF
+        LD      (F_TYPE),A
+        LD      HL,F_BUF
         RET
 
 ; FPDIGS: write the decimal digits of N (the 64-bit number at 411Ch-4123h,
