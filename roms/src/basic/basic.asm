@@ -1143,31 +1143,31 @@ NEXT2:  LD      (PTTEXT),HL
         LD      SP,HL           ; drop the loops inside this one
         LD      (PTWALK),HL
         INC     HL
-        LD      A,(HL)
-        LD      (VALTYP),A
         INC     HL
         LD      E,(HL)
         INC     HL
         LD      D,(HL)
-        EX      DE,HL
-        CALL    LOADV           ; FAC = the variable
-        CALL    PUSHF
-        LD      DE,10           ; + step
+        PUSH    DE              ; the variable
+        LD      DE,10           ; FAC = the step (VALTYP: the loop's type)
         CALL    FRMBLK
-        CALL    POPL
+        CALL    VALLEN          ; ARG = the variable, as POPL would leave it
+        LD      HL,10
+        ADD     HL,DE
+        EX      DE,HL
+        POP     HL
+        PUSH    HL
+        LDIR
+        LD      A,(VALTYP)
+        LD      (LTYP),A
         LD      A,T_PLUS
         CALL    DOOP
-        LD      HL,(PTWALK)
-        INC     HL
-        INC     HL
-        LD      E,(HL)
-        INC     HL
-        LD      D,(HL)
+        POP     DE
         CALL    ASSIGV          ; the variable = the sum
-        CALL    PUSHF           ; compare with the limit
+        CALL    FACARG          ; compare it with the limit
+        LD      A,(VALTYP)
+        LD      (LTYP),A
         LD      DE,20
         CALL    FRMBLK
-        CALL    POPL
         LD      HL,(PTWALK)
         LD      DE,9
         ADD     HL,DE
