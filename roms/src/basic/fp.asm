@@ -161,6 +161,15 @@ FPF2W:  CALL    FPWPTR
         LDIR
         RET
 
+; FPBITS: A = 80h + 8 x VALTYP: the exponent of a whole number that fills
+; the working mantissa.
+FPBITS: LD      A,(F_TYPE)
+        ADD     A,A
+        ADD     A,A
+        ADD     A,A
+        ADD     A,80H
+        RET
+
 ; FPADDM: (HL...) += (DE...), B bytes, lowest first; CF = carry out.
 FPADDM: OR      A
 .loop:  LD      A,(DE)
@@ -560,10 +569,8 @@ FDIV:   LD      A,(F_EXP)
         POP     AF
         LD      (F_SIGN),A
         CALL    FPUNPA
-        LD      A,(F_TYPE)      ; C = quotient bits = 8 x bytes
-        ADD     A,A
-        ADD     A,A
-        ADD     A,A
+        CALL    FPBITS          ; C = quotient bits = 8 x bytes
+        ADD     A,80H
         LD      C,A
         OR      A               ; CF = the bit shifted out of the remainder
 .loop:  JR      C,.sub          ; a bit was shifted out: the divisor fits
@@ -811,11 +818,9 @@ FPFLR:  PUSH    AF
         LD      A,(F_EXP)
         OR      A
         JR      Z,.zero
-        LD      A,(F_TYPE)      ; exponent >= 80h + mantissa bits: it is
-        ADD     A,A             ; a whole number already (and too big for
-        ADD     A,A             ; an integer)
-        ADD     A,A
-        ADD     A,78H
+        CALL    FPBITS          ; exponent >= 80h + mantissa bits: it is
+        SUB     8               ; a whole number already (and too big for
+                                ; an integer)
         LD      B,A
         LD      A,(F_EXP)
         CP      B
@@ -846,27 +851,11 @@ FPFLR:  PUSH    AF
         OR      A
         JR      NZ,.float
         DJNZ    .chk
+        EX      DE,HL           ; an integer if it fits with its sign
         LD      A,(F_SIGN)
-        OR      A
-        JP      P,.pos
-        LD      HL,8000H        ; negative: N up to 32768
-        OR      A
-        SBC     HL,DE
-        JR      C,.float
-        XOR     A               ; HL = -N
-        LD      H,A
-        LD      L,A
-        SBC     HL,DE
-        JP      FPINT
-.pos:   BIT     7,D             ; positive: N up to 32767
-        JR      NZ,.float
-        EX      DE,HL
-        JP      FPINT
-.float: LD      A,(F_TYPE)      ; too big: back to a float of the same type
-        ADD     A,A
-        ADD     A,A
-        ADD     A,A
-        ADD     A,80H
+        CALL    FPNFIT
+        RET     NC
+.float: CALL    FPBITS          ; too big: back to a float of the same type
         LD      (F_EXP),A
         JP      FPNRP
 .big:   POP     AF
@@ -875,15 +864,33 @@ FPFLR:  PUSH    AF
         LD      HL,0
         JP      FPINT
 
+; FPNFIT: the whole number HL (0-65535) with the sign in bit 7 of A: if it
+; fits an integer (up to 32767, or 32768 with a minus), FAC = that integer
+; (VALTYP 2) and CF = 0; otherwise CF = 1.
+FPNFIT: RLA                     ; CF = minus
+        JR      C,.neg
+        LD      A,H             ; plus: bit 15 must be 0
+        RLA
+        RET     C
+        JP      FPINT           ; (FPINT keeps the flags: CF = 0)
+.neg:   XOR     A               ; minus: HL = -HL must come out negative,
+        SUB     L               ; or 0
+        LD      L,A
+        SBC     A,A
+        SUB     H
+        LD      H,A
+        OR      A               ; (CF = 0)
+        JP      M,FPINT
+        OR      L
+        JP      Z,FPINT
+        SCF
+        RET
+
 ; FPTRN: unpack the FAC and shift its working mantissa right so that it
 ; holds N = the integer part of |x|, lowest byte first; C = nonzero if a
 ; fraction fell off. The exponent must be below 80h + 8 x VALTYP.
 FPTRN:  CALL    FPUNPK
-        LD      A,(F_TYPE)
-        ADD     A,A
-        ADD     A,A
-        ADD     A,A
-        ADD     A,80H
+        CALL    FPBITS
         LD      HL,F_EXP
         SUB     (HL)            ; bits to shift = 80h + 8 x VALTYP - exponent
         LD      C,A
@@ -1171,27 +1178,10 @@ FIN:    PUSH    HL
         LD      A,(F_DGRD+2)
         OR      A
         JR      NZ,.float
-        LD      HL,(F_DGRD)     ; ... and it fits: up to 32767, or 32768
-        BIT     7,H             ; with a minus sign
-        JR      Z,.fits
-        BIT     7,C
-        JR      Z,.float
-        LD      A,L
-        OR      A
-        JR      NZ,.float
-        LD      A,H
-        CP      80H
-        JR      NZ,.float
-.fits:  BIT     7,C
-        JR      Z,.ipos
-        XOR     A               ; HL = -N
-        SUB     L
-        LD      L,A
-        SBC     A,A
-        SUB     H
-        LD      H,A
-.ipos:  CALL    FPINT
-        JR      .done
+        LD      HL,(F_DGRD)     ; ... and it fits with its sign
+        LD      A,C
+        CALL    FPNFIT
+        JR      NC,.done
 .float: LD      A,8             ; N as a double
         LD      (F_TYPE),A
         LD      A,0C0H
