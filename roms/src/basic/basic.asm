@@ -1940,9 +1940,11 @@ ATFN2:  INC     HL              ; the others read their own arguments
         RET
 
 ; ERL and ERR
-FN_ERL: PUSH    HL
+FN_ERL: PUSH    HL              ; (0-65535: a single when past 32767)
         LD      HL,(ERRLIN)
-        JR      FNERR1
+        CALL    RETUNS          ; statements part
+        POP     HL
+        RET
 FN_ERR: PUSH    HL
         LD      A,(ERRCOD)
         LD      L,A
