@@ -273,3 +273,22 @@ def test_reading_an_unset_variable_makes_nothing() -> None:
     enter(m, '10 DIM A$(2):A$(1)="HELLO"\n20 PRINT A$(1)+B$;Q\n30 PRINT A$(1)+C$+A$(1)')
     assert command(m, "RUN") == ["HELLO 0", "HELLOHELLO"]
     assert word(m, 0x40FB) == word(m, 0x40F9)  # still no simple variables
+
+
+def test_auto_numbers_typed_lines_until_break() -> None:
+    m = machine()
+    m.type("AUTO 100,5\r")
+    m.wait_for("100 ", timeout=5)
+    m.type("PRINT 1\r")
+    m.wait_for("105 ", timeout=5)
+    m.type("PRINT 2\r")
+    m.wait_for("110 ", timeout=5)
+    m.type("\x01")  # BREAK ends AUTO
+    settle(m)
+    assert command(m, "LIST") == ["100 PRINT 1", "105 PRINT 2"]
+
+
+def test_on_error_goto_0_in_a_handler_reports_the_error() -> None:
+    m = machine()
+    enter(m, '10 ON ERROR GOTO 100\n20 X=1+"A"\n30 END\n100 PRINT "HANDLER"\n110 ON ERROR GOTO 0')
+    assert command(m, "RUN") == ["HANDLER", "?TM ERROR IN 110"]
