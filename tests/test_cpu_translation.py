@@ -246,3 +246,53 @@ def test_code_is_translated_once_it_has_run_often(monkeypatch) -> None:
     while steps.cycles < cpu.cycles:
         steps.step()
     assert state(cpu) == state(steps)
+
+
+def test_a_loop_leaving_by_a_side_branch_to_another_loop() -> None:
+    """A regression: a trace whose last jump goes to another loop (not its
+    own start) was once closed as if it looped, moving bytes wrongly."""
+    from z80emu.asm import assemble
+
+    source = """
+            ORG     1000H
+            LD      HL,5000H
+            LD      B,4
+            LD      A,16
+            LD      C,0
+    BYTES:  CP      8
+            JR      C,DONE
+            SUB     8
+            LD      E,A
+            LD      A,C
+            OR      (HL)
+            LD      C,A
+            PUSH    HL
+            PUSH    BC
+            DEC     B
+            JR      Z,TOP
+    MOVE:   INC     HL
+            LD      A,(HL)
+            DEC     HL
+            LD      (HL),A
+            INC     HL
+            DJNZ    MOVE
+    TOP:    LD      (HL),B
+            POP     BC
+            POP     HL
+            LD      A,E
+            JR      BYTES
+    DONE:   HALT
+    """
+    binary = assemble(source).binary()
+    for budget in (1000, 37):
+        results = []
+        for engine in ("translate", "interpret"):
+            cpu = Z80(engine=engine)
+            cpu.memory[0x1000:0x1000 + len(binary)] = binary
+            cpu.memory[0x5000:0x5004] = bytes([0x11, 0x22, 0x33, 0xC4])
+            cpu.pc, cpu.sp = 0x1000, 0xF000
+            while not cpu.halted:
+                cpu.run(budget)
+            results.append(state(cpu))
+        assert results[0] == results[1]
+        assert results[0][-1][0x5000:0x5004] == bytes([0x33, 0xC4, 0, 0])
