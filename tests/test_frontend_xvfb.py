@@ -118,4 +118,4 @@ def test_typing_into_the_window(xdisplay, tmp_path) -> None:
             app.kill()
             app.communicate()
     assert app.returncode == 0, err
-    assert "HELLO 123" in out.splitlines()          # --screen, read through the machine
+    assert ">HELLO 123" in out.splitlines()         # --screen, read through the machine
