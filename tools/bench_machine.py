@@ -19,10 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workload", choices=["print", "compute", "all"], default="all")
     parser.add_argument("--seconds", type=float, default=30.0, help="emulated seconds per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the best is kept")
+    parser.add_argument("--engine", choices=["translate", "interpret"], default="translate",
+                        help="the CPU engine")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     names = ["print", "compute"] if args.workload == "all" else [args.workload]
-    results = [machine_benchmark(name, args.seconds, args.repeat) for name in names]
+    results = [machine_benchmark(name, args.seconds, args.repeat, args.engine) for name in names]
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=1))
     else:

@@ -73,6 +73,7 @@ class MachineBench:
     machine_mhz: float  # the machine, screen rendered at a display's 60 Hz (host time)
     machine_every_frame_mhz: float  # the machine, screen rendered every emulated frame
     repeat: int
+    engine: str = "translate"  # the CPU engine (z80emu.cpu.Z80)
 
     @property
     def bare_x(self) -> float:
@@ -107,10 +108,10 @@ WARMUP_FRAMES = 30
 DISPLAY_HZ = 60.0
 
 
-def _machine(workload: str = "print"):
+def _machine(workload: str = "print", engine: str = "translate"):
     from z80emu.machines.trs80 import TRS80
 
-    m = TRS80()
+    m = TRS80(engine=engine)
     m.wait_for("READY", timeout=5.0)
     m.poke(0x3E00, b"0000")
     m.poke(PROGRAM_ORIGIN, b"".join(bytes.fromhex(h) for h, _ in WORKLOADS[workload]))
@@ -118,10 +119,11 @@ def _machine(workload: str = "print"):
     return m
 
 
-def _time_machine(workload: str, frames: int, every_frame: bool) -> float:
+def _time_machine(workload: str, frames: int, every_frame: bool,
+                  engine: str = "translate") -> float:
     """Emulated MHz of the machine; the screen is rendered after every emulated
     frame, or (as a frontend does) when 1/60 s of host time has passed."""
-    m = _machine(workload)
+    m = _machine(workload, engine)
     m.run(frames=WARMUP_FRAMES)  # translate the code once
     render = m.video.render
     clock = time.perf_counter
@@ -141,12 +143,12 @@ def _time_machine(workload: str, frames: int, every_frame: bool) -> float:
     return (m.cpu.cycles - start) / used / 1e6
 
 
-def _time_bare(workload: str, frames: int) -> float:
+def _time_bare(workload: str, frames: int, engine: str = "translate") -> float:
     """Emulated MHz of a bare Z80 (no hooks, no interrupts) on the same memory."""
     from z80emu.cpu import Z80
 
-    m = _machine(workload)
-    cpu = Z80(memory=bytearray(m.memory))
+    m = _machine(workload, engine)
+    cpu = Z80(memory=bytearray(m.memory), engine=engine)
     cpu.set_state(m.cpu.get_state())
     cpu.iff1 = cpu.iff2 = 0  # nothing interrupts a bare CPU
     cpu.int_line = False
@@ -161,7 +163,7 @@ def _time_bare(workload: str, frames: int) -> float:
 
 
 def machine_benchmark(workload: str = "print", seconds: float = 30.0,
-                      repeat: int = 3) -> MachineBench:
+                      repeat: int = 3, engine: str = "translate") -> MachineBench:
     """Run each variant for ``seconds`` of emulated time, ``repeat`` times
     interleaved; keep the best of each (host CPU time, so other processes on the
     host disturb the figures less)."""
@@ -175,20 +177,20 @@ def machine_benchmark(workload: str = "print", seconds: float = 30.0,
         for _ in range(repeat):
             gc.collect()
             gc.disable()  # a collection inside one variant would be charged to it
-            bare = max(bare, _time_bare(workload, frames))
-            machine = max(machine, _time_machine(workload, frames, every_frame=False))
-            every = max(every, _time_machine(workload, frames, every_frame=True))
+            bare = max(bare, _time_bare(workload, frames, engine))
+            machine = max(machine, _time_machine(workload, frames, False, engine))
+            every = max(every, _time_machine(workload, frames, True, engine))
             gc.enable()
     finally:
         if gc_was_on:
             gc.enable()
-    return MachineBench(workload, seconds, bare, machine, every, repeat)
+    return MachineBench(workload, seconds, bare, machine, every, repeat, engine)
 
 
 def format_result(r: MachineBench) -> str:
     return (
         f"TRS-80 Model I headless, {r.workload}: {WORKLOAD_TEXT[r.workload]} "
-        f"({r.seconds:g} emulated s, best of {r.repeat}):\n"
+        f"({r.seconds:g} emulated s, best of {r.repeat}, engine {r.engine}):\n"
         f"  bare CPU                        {r.bare_mhz:7.2f} MHz  {r.bare_x:6.1f} x Model I\n"
         f"  machine, screen at 60 Hz        {r.machine_mhz:7.2f} MHz  {r.machine_x:6.1f} x "
         f"Model I  ({r.overhead_percent:+.1f} % over the bare CPU)\n"
