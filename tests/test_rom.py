@@ -51,7 +51,7 @@ def test_boot_banner_and_cursor() -> None:
     m.run(seconds=0.2)
     shown = lines(m)
     assert shown[0] == "Z80EMU ROM 1.0"
-    assert shown[1] == "48K RAM - MONITOR: SYSTEM THEN /M, OR RESET WITH BREAK HELD"
+    assert shown[1] == "48K RAM - MONITOR: SYSTEM /M OR BREAK+RESET"
     assert shown[2] == "READY"  # BASIC's, straight after the banner
     assert shown[3].endswith("_")  # the cursor, waiting for a line
     # Interrupts stay off, as in Level II; IM 1 is set for programs that enable them.

@@ -292,3 +292,12 @@ def test_on_error_goto_0_in_a_handler_reports_the_error() -> None:
     m = machine()
     enter(m, '10 ON ERROR GOTO 100\n20 X=1+"A"\n30 END\n100 PRINT "HANDLER"\n110 ON ERROR GOTO 0')
     assert command(m, "RUN") == ["HANDLER", "?TM ERROR IN 110"]
+
+
+
+def test_exponent_signs_in_program_text() -> None:
+    # In a stored line the + and - after E (or D) are the tokens CDh and CEh:
+    # the + must not be taken for a -.
+    m = machine()
+    enter(m, "10 PRINT 1E+5;12E+2;1E-5;-2D+3;+7")
+    assert command(m, "RUN") == [" 100000  1200  1E-05 -2000  7"]

@@ -16,6 +16,7 @@ PRINT USING (the rules Level II follows), written out by hand.
 
 from __future__ import annotations
 
+from decimal import Decimal
 import math
 from pathlib import Path
 
@@ -161,6 +162,18 @@ OMERR:  LD      E,0CH
 ERROR:  LD      A,E
         LD      ({ERRF:#06x}),A
         HALT
+FPDGT:  LD      HL,({FOUTP:#06x})  ; as the maths part's: 16 digits at 4133h,
+        LD      DE,4133H        ; D = the power of ten of the first; here
+        LD      BC,16           ; from the list: 16 digits, then that power
+        LDIR                    ; + 40h, then 00h
+        LD      A,(HL)
+        SUB     40H
+        LD      D,A
+        INC     HL
+        INC     HL
+        LD      ({FOUTP:#06x}),HL
+        LD      E,16
+        RET
 KEYIN:  PUSH    HL              ; 0049h: the next key of the list
         LD      DE,4015H        ; (the firmware's leaves DE at the DCB)
         LD      HL,({KEYP:#06x})
@@ -402,9 +415,19 @@ def fac_int(cpu: Z80) -> int:
 
 
 # ---- PRINT USING ----------------------------------------------------------------
+def fpdgt(text: str) -> str:
+    """What the maths part's FPDGT gives for the number FOUT writes as text:
+    its first 16 digits, then the power of ten of the first digit + 40h (the
+    harness's stand-in hands them out; the real one is tested with FOUT)."""
+    sign, digits, exponent = Decimal(text.strip()).normalize().as_tuple()
+    power = len(digits) + exponent - 1
+    return "".join(map(str, digits)).ljust(16, "0") + chr(power + 0x40)
+
+
 def using(harness, fmt: str, values: list, trailing: str = "") -> tuple[str, int | None]:
     """PRINT USING fmt; values... : numbers are given with the text FOUT makes
-    of them, strings as str. Returns (what was printed, error code)."""
+    of them (the harness's FPDGT hands out their digits), strings as str.
+    Returns (what was printed, error code)."""
     strings = bytearray(b"\0" * 16)
     fmt_b = fmt.replace("^", "\x5b").encode("latin-1")
     descriptors = []
@@ -424,7 +447,8 @@ def using(harness, fmt: str, values: list, trailing: str = "") -> tuple[str, int
         else:
             kind, text = v if isinstance(v, tuple) else ("d", v)
             items.append({"d": double, "s": single}[kind](float(text)))
-            fouts.append(text)
+            if float(text):         # FPDGT's answer: 16 digits, the power of
+                fouts.append(fpdgt(text))   # ten of the first (0 has none)
     text = b"F;" + b";".join(b"X" for _ in values) + trailing.encode()
     cpu = call(harness, "USING", text, items, fouts, bytes(strings))
     end = cpu.hl
@@ -866,9 +890,11 @@ def test_machine_print_using():
         '70 PRINT USING "!%  %";"LOOK";"OUT"',
         '80 PRINT USING "###";12;345;6789',
         '90 A$="##.#":PRINT USING A$;-1.25',
+        '100 PRINT USING "##";1E+20;:PRINT USING "#.#";.05;.15',
     ]))
     assert out == [" 0.78", "-68.95 +2.40", " $456.78", "***$2.34", "1,234.50",
-                   " 2.35E+02", "LOUT ", " 12345%6789", "-1.3"]
+                   " 2.35E+02", "LOUT", " 12345%6789", "-1.3",    # (lines end trimmed)
+                   "%100000000000000000000" + "0.10.2"]   # too wide: % and all digits
 
 
 @needs_basic

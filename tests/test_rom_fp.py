@@ -482,3 +482,20 @@ def test_arithmetic_assembles_without_the_functions() -> None:
     symbols = {k.upper() for k in result.symbols}
     assert {"FIN", "FOUT", "SADD", "FRCINT"} <= symbols
     assert "FN_SIN" not in symbols and "SPOW" not in symbols
+
+
+@pytest.mark.parametrize("x, typ, digits, power", [
+    (Fraction(23456, 100), DBL, "2345600000000000", 2),
+    (Fraction(-1, 400), DBL, "2500000000000000", -3),
+    (Fraction(1, 3), SNG, "333333", -1),
+    (Fraction(999999), SNG, "999999", 5),
+    (Fraction(9999995), SNG, "100000", 7),      # rounded up into the next power
+])
+def test_fpdgt_hands_out_the_digits_and_the_power_of_ten(fp: FP, x, typ, digits, power) -> None:
+    # FOUT's first half, which PRINT USING uses: E digits (6 or 16) at 4133h,
+    # D = the power of ten of the first, the sign ignored.
+    fp.set_fac(x, typ)
+    cpu = fp.call("FPDGT")
+    assert cpu.e == len(digits)
+    assert fp.peek(0x4133, len(digits)).decode() == digits
+    assert (cpu.d ^ 0x80) - 0x80 == power

@@ -23,13 +23,14 @@
 ; M and D without an address carry on from where the last M or D stopped.
 ;
 ; It uses only the Level II entry points: 0033h (show a character), 0049h
-; (wait for a key) and the cassette routines 0212h, 0296h, 0235h and 01F8h.
+; (wait for a key), 0040h (input a line) and the cassette routines 0212h, 0296h, 0235h and 01F8h.
 ; Everything it keeps lives in RAM at 42A7h-42DBh (see below); all its labels
 ; start with M_ so that they cannot clash with the firmware's or BASIC's.
 
 ; ---- the ROM entry points used (Level II addresses) ---------------------------
 M_VDCHR EQU     0033H           ; show the character in A
 M_KBWT  EQU     0049H           ; wait for a key: A = its code
+M_LINEIN EQU    0040H           ; input a line: HL = buffer, B = the most
 M_MOTON EQU     0212H           ; cassette motor on (A = 0: cassette #1)
 M_MOTOF EQU     01F8H           ; cassette motor off
 M_SYNC  EQU     0296H           ; find the leader and the A5h sync byte
@@ -616,56 +617,29 @@ M_TBYTE: PUSH   BC
 ; ============================================================================
 ; Reading the command line
 ; ============================================================================
-; M_GETLN: read a line into M_LINE, shown as it is typed. ENTER ends it (the
-; line ends with 0Dh), the left arrow takes back a character, SHIFT + left
-; arrow the whole line; BREAK gives carry. Returns DE = M_LINE. Uses A, B, HL.
+; M_GETLN: read a line into M_LINE through Level II's line input (0040h),
+; which shows it as it is typed: ENTER ends it (the line ends with 0Dh), the
+; left arrow takes back a character, SHIFT + left arrow the whole line;
+; BREAK gives carry. Then a-z are made A-Z. Returns DE = M_LINE. Uses A, B,
+; HL.
 M_GETLN: LD     HL,M_LINE
-        LD      B,0             ; characters in the line
-M_GL1:  CALL    M_KEY
-        CP      M_ENTER
-        JR      Z,M_GL4
-        CP      M_BRK
-        SCF
-        RET     Z
-        CP      M_BS
-        JR      Z,M_GL2
-        CP      M_CLRLN
-        JR      Z,M_GL3
-        CP      ' '             ; other control codes and the graphics
-        JR      C,M_GL1         ; characters are not wanted here
-        CP      80H
-        JR      NC,M_GL1
-        INC     B               ; room left?
+        LD      D,H             ; DE = the line, for the caller (0040h
+        LD      E,L             ; keeps DE and HL)
+        LD      B,M_LLEN        ; the most characters it takes
+        CALL    M_LINEIN        ; B = how many; carry if BREAK
+        LD      A,0EH           ; 0040h takes the cursor off at the end: on
+        CALL    M_OUT           ; again for the keys awaited next (M_OUT
+        RET     C               ; keeps the flags)
+M_GL1:  LD      A,(HL)          ; a-z made A-Z, up to the 0Dh
+        CP      'a'
+        JR      C,M_GL2
+        CP      'z'+1
+        JR      NC,M_GL2
+        SUB     20H
         LD      (HL),A
-        LD      A,B
-        CP      M_LLEN+1
-        JR      Z,M_GL2A        ; no: forget that one
-        LD      A,(HL)
-        INC     HL
-        CALL    M_OUT
-        JR      M_GL1
-M_GL2:  CALL    M_GLBS          ; take one back
-        JR      M_GL1
-M_GL2A: DEC     B
-        JR      M_GL1
-M_GL3:  CALL    M_GLBS          ; take them all back
-        JR      NZ,M_GL3
-        JR      M_GL1
-M_GL4:  LD      (HL),A          ; the 0Dh at the end
-        CALL    M_OUT           ; a new line
-        LD      DE,M_LINE
-        OR      A               ; no carry
-        RET
-; Take back the last character, if any: NZ if there are more.
-M_GLBS: LD      A,B
-        OR      A
-        RET     Z
-        DEC     HL
-        DEC     B
-        LD      A,M_BS          ; erase it on the screen
-        CALL    M_OUT
-        LD      A,B
-        OR      A
+M_GL2:  INC     HL
+        CP      M_ENTER         ; (equal: Z and no carry)
+        JR      NZ,M_GL1
         RET
 
 ; M_SKIP: move DE past spaces and commas; A = the character there.

@@ -277,7 +277,7 @@ PRDEC1: INC     B
         JP      VDCHAR
 
 BANNER: DB      "Z80EMU ROM 1.0",0DH,0
-RAMMSG: DB      "K RAM - MONITOR: SYSTEM THEN /M, OR RESET WITH BREAK HELD",0DH,0
+RAMMSG: DB      "K RAM - MONITOR: SYSTEM /M OR BREAK+RESET",0DH,0
 
 ; RST 18h: compare HL with DE (Z if equal, carry if HL < DE); uses A.
 CPDEHL: LD      A,H
@@ -767,16 +767,8 @@ KEYIN:  PUSH    DE
 KI1:    CALL    KBWAIT
         CP      20H
         JR      C,KICTL
-KIPUT:  LD      E,A
-        LD      A,B
-        CP      C
-        JR      NC,KI1          ; full: ignore it
-        LD      A,E
-        LD      (HL),A
-        INC     HL
-        INC     B
-        CALL    VDCHAR
-        JR      KI1
+        CALL    KIPUT1          ; codes 20h and up go in (when the buffer
+        JR      KI1             ; is full: ignored)
 KICTL:  CP      0DH             ; ENTER
         JR      Z,KIEND
         CP      01H             ; BREAK

@@ -466,19 +466,8 @@ EDIT4:  LD      A,(HL)
         POP     HL              ; old end
         POP     BC              ; where
         PUSH    BC
-        PUSH    HL
-        OR      A
-        SBC     HL,BC           ; bytes to move up
-        LD      B,H
-        LD      C,L
-        POP     HL
-        DEC     HL
-        DEC     DE
-        LD      A,B
-        OR      C
-        JR      Z,EDIT5
-        LDDR
-EDIT5:  POP     DE              ; where the line goes
+        CALL    MOVUP           ; the lines from there on move up
+        POP     DE              ; where the line goes
         POP     BC              ; its size
         POP     HL              ; its number
         PUSH    HL
@@ -671,7 +660,7 @@ CRSTR:  LD      (DE),A          ; a string: up to its closing quote
         INC     HL
         LD      A,(HL)
         OR      A
-        JP      Z,CRN1
+        JR      Z,CRN1
         CP      '"'
         JR      NZ,CRSTR
         JR      CRCOPY
@@ -1296,7 +1285,7 @@ ST_DEFSNG: LD   E,4
         DB      01H
 ST_DEFDBL: LD   E,8
 DEF1:   CALL    ISLET
-        JP      C,SNERR
+SNC1:   JP      C,SNERR
         LD      C,A
         LD      B,A
         RST     10H
@@ -1304,13 +1293,13 @@ DEF1:   CALL    ISLET
         JR      NZ,DEF2
         RST     10H
         CALL    ISLET
-        JP      C,SNERR
+        JR      C,SNC1     ; (its JP C,SNERR sees the same flag)
         LD      B,A
         RST     10H
 DEF2:   PUSH    HL
         LD      A,B
         SUB     C
-        JP      C,SNERR
+        JR      C,SNC1     ; (its JP C,SNERR sees the same flag)
         INC     A
         LD      B,A
         LD      A,C
@@ -1352,7 +1341,7 @@ PTRGET: XOR     A
         LD      (DIMFLG),A
 PTRGT1: LD      A,(HL)
         CALL    ISLET
-        JP      C,SNERR
+        JR      C,SNC1     ; (its JP C,SNERR sees the same flag)
         LD      C,A             ; C = first character
         LD      B,0             ; B = second
         RST     10H
@@ -1461,20 +1450,9 @@ OPENUP: LD      HL,(STREND)
         EX      DE,HL           ; DE = new end
         POP     HL              ; old end
         PUSH    BC
-        PUSH    HL
         LD      BC,(ARYTAB)
-        OR      A
-        SBC     HL,BC
-        LD      B,H
-        LD      C,L
-        POP     HL
-        DEC     HL
-        DEC     DE
-        LD      A,B
-        OR      C
-        JR      Z,OPEN1
-        LDDR
-OPEN1:  POP     BC              ; zero the room
+        CALL    MOVUP           ; the arrays move up
+        POP     BC              ; zero the room
         LD      HL,(ARYTAB)
 OPEN2:  LD      (HL),0
         INC     HL
@@ -1482,6 +1460,24 @@ OPEN2:  LD      (HL),0
         LD      A,B
         OR      C
         JR      NZ,OPEN2
+        RET
+
+; MOVUP: move the bytes at BC..HL-1 up in memory so that they end just
+; before DE (DE > HL): EDIT's lines and OPENUP's arrays. LDDR copies from
+; the top down, so no byte is overwritten before it is copied. Uses AF,
+; BC, DE, HL.
+MOVUP:  PUSH    HL
+        OR      A
+        SBC     HL,BC           ; how many
+        LD      B,H
+        LD      C,L
+        POP     HL
+        DEC     HL              ; the last byte, and where it goes
+        DEC     DE
+        LD      A,B
+        OR      C
+        RET     Z               ; nothing to move (LDDR would move 64K)
+        LDDR
         RET
 
 ; ARRAY: name(subscripts). An array is: type, second character, first,
@@ -1704,13 +1700,13 @@ ISLET:  CP      'A'
 UMUL:   LD      HL,0
         LD      A,16
 UMUL1:  ADD     HL,HL
-        JP      C,OMERR
+OMC1:   JP      C,OMERR
         EX      DE,HL
         ADD     HL,HL
         EX      DE,HL
         JR      NC,UMUL2
         ADD     HL,BC
-        JP      C,OMERR
+        JR      C,OMC1     ; (its JP C,OMERR sees the same flag)
 UMUL2:  DEC     A
         JR      NZ,UMUL1
         RET
@@ -1742,6 +1738,10 @@ EVALSTR: CALL   EVAL            ; a string, else ?TM ERROR
         JP      NZ,TMERR
         POP     AF
         RET
+; ---- (the next 33 bytes go into the firmware's free bytes at 056Ch: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     056CH
 
 
 ; GETINT: an integer -32768..32767 -> DE. GETBYT: 0-255 -> A and E.
@@ -1763,6 +1763,8 @@ GETADR: CALL    EVALNUM
         CALL    FACADR          ; statements part
         POP     HL
         JP      CHRGOT
+GAP056C DEFL    $               ; the next free byte at 056Ch
+        ORG     MVBACK          ; back to the main run
 
 EVAL:   DEC     HL
         RST     10H
@@ -1773,12 +1775,18 @@ EOR1:   CP      T_OR
         LD      DE,E_AND
         CALL    BINOP
         JR      EOR1
+; ---- (the next 14 bytes go into the firmware's free bytes at 017Dh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     017DH
 E_AND:  CALL    E_REL           ; AND
 EAND1:  CP      T_AND
         RET     NZ
         LD      DE,E_REL
         CALL    BINOP
         JR      EAND1
+GAP017D DEFL    $               ; the next free byte at 017Dh
+        ORG     MVBACK          ; back to the main run
 E_REL:  CALL    E_ADD           ; relations: B = mask, > 1, = 2, < 4
 EREL1:  LD      B,0
 EREL2:  SUB     T_GT
@@ -1800,6 +1808,10 @@ EREL3:  LD      A,B
         LD      DE,E_ADD
         CALL    BINOP
         JR      EREL1
+; ---- (the next 68 bytes go into the firmware's free bytes at 0358h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0358H
 E_ADD:  CALL    E_MUL           ; + -
 EADD1:  CP      T_PLUS
         JR      Z,EADD2
@@ -1834,7 +1846,14 @@ BINOP:  PUSH    AF              ; the operator
         CALL    POPL
         POP     AF
         JP      DOOP
+GAP0358 DEFL    $               ; the next free byte at 0358h
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 2 bytes go into the firmware's free bytes at 017Dh) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     GAP017D
 CALLIY: JP      (IY)
+GAP017D DEFL    $               ; the next free byte at 017Dh
+        ORG     MVBACK          ; back to the main run
 
 ; ATOM: a number, string, variable, function, (expression), -x, +x, NOT x.
 ATOM:   CALL    CHRGOT
@@ -1938,6 +1957,10 @@ ATFN2:  INC     HL              ; the others read their own arguments
         PUSH    BC
         PUSH    DE
         RET
+; ---- (the next 9 bytes go into the firmware's free bytes at 01EFh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     01EFH
 
 ; ERL and ERR
 FN_ERL: PUSH    HL              ; (0-65535: a single when past 32767)
@@ -1945,6 +1968,12 @@ FN_ERL: PUSH    HL              ; (0-65535: a single when past 32767)
         CALL    RETUNS          ; statements part
         POP     HL
         RET
+GAP01EF DEFL    $               ; the next free byte at 01EFh
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 12 bytes go into the firmware's free bytes at 0206h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0206H
 FN_ERR: PUSH    HL
         LD      A,(ERRCOD)
         LD      L,A
@@ -1952,6 +1981,8 @@ FN_ERR: PUSH    HL
 FNERR1: CALL    SETINT
         POP     HL
         RET
+GAP0206 DEFL    $               ; the next free byte at 0206h
+        ORG     MVBACK          ; back to the main run
 
 ; PUSHF: push VALTYP and the FAC's 8 bytes (10 bytes) under the return
 ; address. POPL: pop them into ARG and LTYP; POPF: into FAC and VALTYP.
@@ -1968,6 +1999,10 @@ PUSHF:  POP     IX
         LD      A,(VALTYP)
         PUSH    AF
         JP      (IX)
+; ---- (the next 37 bytes go into the firmware's free bytes at 023Fh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     023FH
 POPF:   LD      DE,DFAC
         LD      BC,VALTYP
         JR      POPX
@@ -1990,12 +2025,20 @@ POPX1:  POP     HL              ; the 8 bytes
         PUSH    IY
         POP     HL
         JP      (IX)
+GAP023F DEFL    $               ; the next free byte at 023Fh
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 10 bytes go into the firmware's free bytes at 02A7h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     02A7H
 
 ; ARGFAC2: FAC = ARG (8 bytes), VALTYP = LTYP. Uses A, BC, DE, HL.
 ARGFC2: CALL    ARGFAC
         LD      A,(LTYP)
         LD      (VALTYP),A
         RET
+GAP02A7 DEFL    $               ; the next free byte at 02A7h
+        ORG     MVBACK          ; back to the main run
 
 ; FRCTYP: convert the FAC to type A (2, 4 or 8) unless it is that already.
 FRCTYP: LD      B,A
@@ -2179,7 +2222,7 @@ ST_PRINT: JP    Z,CRLF          ; PRINT alone: a new line
         RET     Z
         RST     08H
         DB      ','
-PRT2:   JP      Z,CRLF          ; the end: a new line
+PRT2:   JR      Z,ST_PRINT      ; the end: a new line (ST_PRINT's JP Z,CRLF)
 PRT2A:  CP      T_USING
         JR      NZ,PRT3
         INC     HL
@@ -2389,6 +2432,10 @@ GETPOS: LD      A,(BOUTSL)
 ; LINPRT: print HL (0-65535) in decimal. Uses A, BC, DE, HL.
 LINPRT: CALL    NUMTXT
         JR      PRTSTR
+; ---- (the next 95 bytes go into the firmware's free bytes at 02B5h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     02B5H
 
 ; NUMTXT: HL (0-65535) -> HL = its decimal digits, ending with 00h, in
 ; NUMBUF. Uses A, BC, DE.
@@ -2454,6 +2501,8 @@ LING1:  RET     NC
 FACSGN: RST     20H
         JP      Z,TMERR
         JP      FPSGN
+GAP02B5 DEFL    $               ; the next free byte at 02B5h
+        ORG     MVBACK          ; back to the main run
 
 ; ============================================================================
 ; LIST [a][-[b]]: LIST, LIST 10, LIST 10-50, LIST -20, LIST 30-.
@@ -2606,7 +2655,7 @@ PRTK4:  CALL    OUTCHR
 ; until the parts shrink; pending.asm stands in for it (?SN ERROR).
 ; ============================================================================
         INCLUDE "stmts.asm"     ; statements part
-;       INCLUDE "using.asm"     ; statements part: PRINT USING (waits)
+        INCLUDE "using.asm"     ; statements part: PRINT USING
         INCLUDE "strings.asm"   ; strings part
         INCLUDE "fp.asm"        ; maths part
         INCLUDE "tokens.asm"    ; generated: keywords, dispatch tables

@@ -38,7 +38,7 @@
 ;   FPSGN FPINT                A = the FAC's sign (FFh, 0, 1); FAC = integer HL
 ;   FN_INT FN_FIX FN_ABS FN_SGN FN_CINT FN_CSNG FN_CDBL   the simple functions
 ;   FIN FOUT                   number text in and out
-;   FACBCDE BCDEFAC            copy a single between the FAC and BCDE
+;   FACBCDE                    copy the FAC's single to BCDE
 ;   FACARG ARGFAC              copy a double between the FAC and ARG
 ; fpfunc.asm adds FN_SQR FN_EXP FN_LOG FN_SIN FN_COS FN_TAN FN_ATN FN_RND
 ; and POWER (= SPOW); FP_NOFUNC, defined before INCLUDE "fp.asm", leaves
@@ -72,12 +72,9 @@ E_DV0   EQU     14H
 ; Moving numbers around
 ; ============================================================================
 
-; FACBCDE: BCDE = the single in the FAC. BCDEFAC: the FAC = BCDE.
+; FACBCDE: BCDE = the single in the FAC.
 FACBCDE: LD     DE,(F_SLO)      ; E = 4121h, D = 4122h
         LD      BC,(F_HI)       ; C = 4123h, B = exponent
-        RET
-BCDEFAC: LD     (F_SLO),DE
-        LD      (F_HI),BC
         RET
 
 ; FACARG: ARG = FAC (8 bytes). ARGFAC: FAC = ARG. Use BC, DE, HL.
@@ -651,11 +648,17 @@ FPSGNA: RLA
 ; again. Division always gives a single, as in Level II.
 ; ============================================================================
 
-; FPINT: FAC = the integer HL, VALTYP 2.
+; FPINT: FAC = the integer HL, VALTYP 2. In the ROM the statements part's
+; RETINT (Level II's fixed 0A9Ah, assembled before us) does exactly this, so
+; FPINT is only another name for it; alone (the tests) fp.asm has its own.
+        IFDEF   RETINT
+FPINT   EQU     RETINT
+        ELSE
 FPINT:  LD      (F_SLO),HL
         LD      A,2
         LD      (F_TYPE),A
         RET
+        ENDIF
 
 IADD:   PUSH    DE
         PUSH    HL
@@ -664,7 +667,7 @@ IADD:   PUSH    DE
         JP      PE,.ovf
         POP     DE
         POP     DE
-        JR      FPINT
+        JP      FPINT
 .ovf:   POP     HL
         POP     DE
         XOR     A               ; 0: add
@@ -677,7 +680,7 @@ ISUB:   PUSH    DE
         JP      PE,.ovf
         POP     DE
         POP     DE
-        JR      FPINT
+        JP      FPINT
 .ovf:   POP     HL
         POP     DE
         LD      A,1             ; 1: subtract
@@ -1065,13 +1068,13 @@ FIN:    PUSH    HL
         LD      D,B
         DEC     HL
         RST     10H
-        CP      '-'
-        JR      Z,.neg
-        CP      0CEH
-        JR      Z,.neg
-        CP      '+'
+        CP      '+'             ; + or its token (CDh): nothing to do
         JR      Z,.plus
         CP      0CDH
+        JR      Z,.plus
+        CP      '-'             ; - or its token (CEh): negative
+        JR      Z,.neg
+        CP      0CEH
         JR      NZ,.scan
 .neg:   SET     7,C
 .plus:  RST     10H
@@ -1120,13 +1123,13 @@ FIN:    PUSH    HL
 .exp:   POP     AF
         SET     1,C
         RST     10H
+        CP      '+'             ; the exponent's sign, as the number's
+        JR      Z,.epls
+        CP      0CDH
+        JR      Z,.epls
         CP      '-'
         JR      Z,.eneg
         CP      0CEH
-        JR      Z,.eneg
-        CP      '+'
-        JR      Z,.epls
-        CP      0CDH
         JR      NZ,.edig
 .eneg:  SET     5,C
 .epls:  RST     10H
@@ -1325,69 +1328,7 @@ FOUT:   LD      HL,F_BUF
         OR      A
         JP      P,.pos
         LD      (HL),'-'
-.pos:   LD      A,(F_TYPE)
-        LD      E,6             ; E = digits shown
-        CP      8
-        JR      NZ,.six
-        LD      E,16
-.six:   LD      HL,F_HI
-        RES     7,(HL)
-        PUSH    DE
-        CALL    NZ,FPW5         ; a single is worked with 32 bits (enough
-        POP     DE              ; for 6 digits), a double with 56
-        LD      A,(F_EXP)       ; D = k, the power of ten of the first
-        SUB     81H             ; digit: about (exponent - 81h) x 77/256
-        PUSH    DE
-        LD      E,A
-        RLA
-        SBC     A,A
-        LD      D,A
-        LD      HL,0
-        LD      B,77
-.est:   ADD     HL,DE
-        DJNZ    .est
-        POP     DE
-        LD      D,H
-        CALL    FPPUSH          ; keep |x|
-.try:   CALL    FPPOPF
-        CALL    FPPUSH
-        PUSH    DE
-        LD      A,E             ; scale |x| to E digits before the point
-        DEC     A
-        SUB     D
-        CALL    FPSC10
-        LD      HL,0            ; ARG = 0.5
-        LD      (F_ALO),HL
-        LD      (F_ALO+2),HL
-        LD      (F_ALO+4),HL
-        LD      H,80H
-        LD      (F_ALO+6),HL
-        CALL    FADD            ; round to a whole number
-        CALL    FPTRN
-        LD      A,(F_TYPE)      ; a VALTYP 5 number: move N down to
-        CP      8               ; 411Ch, where FPDIGS wants it
-        JR      Z,.dbl
-        LD      HL,F_DGRD+3
-        LD      DE,F_DGRD
-        LD      BC,5
-        LDIR
-        LD      H,B
-        LD      L,C
-        LD      (F_DGRD+5),HL
-        LD      (F_DGRD+6),HL
-.dbl:   CALL    FPDIGS          ; B = how many digits it has
-        POP     DE
-        LD      A,B
-        CP      E
-        JR      Z,.ok
-        INC     D               ; too many: the first digit is 10^(k+1)
-        JR      NC,.try
-        DEC     D               ; too few: 10^(k-1)
-        DEC     D
-        JR      .try
-.ok:    LD      HL,8            ; drop the saved |x|
-        ADD     HL,SP
-        LD      SP,HL
+.pos:   CALL    FPDGT           ; E digits at F_DIG, D = k
         LD      HL,F_DIG-1      ; B = digits without the trailing zeros
         LD      A,L
         ADD     A,E
@@ -1482,6 +1423,76 @@ FOUT:   LD      HL,F_BUF
 .ret:   POP     AF
         LD      (F_TYPE),A
         LD      HL,F_BUF
+        RET
+
+; FPDGT: the digits of the nonzero FAC |x| (VALTYP 4 or 8; the sign bit is
+; cleared): E of them (6 for a single, 16 for a double), rounded, as ASCII
+; at F_DIG, and D = k, the power of ten of the first digit (x is about
+; 0.ddd x 10^(k+1)). FOUT's first half; PRINT USING takes the digits from
+; here too. The FAC is destroyed.
+FPDGT:  LD      A,(F_TYPE)
+        LD      E,6             ; E = digits shown
+        CP      8
+        JR      NZ,.six
+        LD      E,16
+.six:   LD      HL,F_HI
+        RES     7,(HL)
+        PUSH    DE
+        CALL    NZ,FPW5         ; a single is worked with 32 bits (enough
+        POP     DE              ; for 6 digits), a double with 56
+        LD      A,(F_EXP)       ; D = k, the power of ten of the first
+        SUB     81H             ; digit: about (exponent - 81h) x 77/256
+        PUSH    DE
+        LD      E,A
+        RLA
+        SBC     A,A
+        LD      D,A
+        LD      HL,0
+        LD      B,77
+.est:   ADD     HL,DE
+        DJNZ    .est
+        POP     DE
+        LD      D,H
+        CALL    FPPUSH          ; keep |x|
+.try:   CALL    FPPOPF
+        CALL    FPPUSH
+        PUSH    DE
+        LD      A,E             ; scale |x| to E digits before the point
+        DEC     A
+        SUB     D
+        CALL    FPSC10
+        LD      HL,0            ; ARG = 0.5
+        LD      (F_ALO),HL
+        LD      (F_ALO+2),HL
+        LD      (F_ALO+4),HL
+        LD      H,80H
+        LD      (F_ALO+6),HL
+        CALL    FADD            ; round to a whole number
+        CALL    FPTRN
+        LD      A,(F_TYPE)      ; a VALTYP 5 number: move N down to
+        CP      8               ; 411Ch, where FPDIGS wants it
+        JR      Z,.dbl
+        LD      HL,F_DGRD+3
+        LD      DE,F_DGRD
+        LD      BC,5
+        LDIR
+        LD      H,B
+        LD      L,C
+        LD      (F_DGRD+5),HL
+        LD      (F_DGRD+6),HL
+.dbl:   CALL    FPDIGS          ; B = how many digits it has
+        POP     DE
+        LD      A,B
+        CP      E
+        JR      Z,.ok
+        INC     D               ; too many: the first digit is 10^(k+1)
+        JR      NC,.try
+        DEC     D               ; too few: 10^(k-1)
+        DEC     D
+        JR      .try
+.ok:    LD      HL,8            ; drop the saved |x|
+        ADD     HL,SP
+        LD      SP,HL
         RET
 
 ; FPDIGS: write the decimal digits of N (the 64-bit number at 411Ch-4123h,

@@ -21,7 +21,7 @@ FPFN:   POP     HL              ; -> the core's address
         PUSH    HL              ; returns to FN_xxx's caller
         PUSH    DE
         CALL    FRCSNG
-        JP      FPW5            ; (its RET "returns" into the core)
+        JR      FPW5            ; (its RET "returns" into the core)
 
 FN_SQR: CALL    FPFN
         DW      FPSQRC

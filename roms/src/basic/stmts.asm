@@ -134,6 +134,10 @@ FACAD4: EX      DE,HL
 
 ST_SLOT DEFL    $               ; the first free byte before 0B00h
         ORG     ST_HERE         ; back to where basic.asm included us
+; ---- (the next 12 bytes go into the firmware's free bytes at 028Ah: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     028AH
 
 ; ============================================================================
 ; POKE address,value: store a byte. The address may be 0-65535 or, as
@@ -148,6 +152,12 @@ ST_POKE: CALL   GETADR          ; DE = address
         POP     DE
         LD      (DE),A
         RET
+GAP028A DEFL    $               ; the next free byte at 028Ah
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 90 bytes go into the firmware's free bytes at 0671h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0671H
 
 ; ============================================================================
 ; OUT port,value: write a byte to an I/O port.
@@ -235,6 +245,8 @@ FN_VARPTR: RST  08H
         CALL    RETINT
         EX      DE,HL
         RET
+GAP0671 DEFL    $               ; the next free byte at 0671h
+        ORG     MVBACK          ; back to the main run
 
 ; ============================================================================
 ; CLS: clear the screen (firmware 01C9h); the cursor goes home.
@@ -245,6 +257,10 @@ ST_CLS: PUSH    HL
         LD      (ST_POS),A
         POP     HL
         RET
+; ---- (the next 30 bytes go into the firmware's free bytes at 043Ah: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     043AH
 
 ; ============================================================================
 ; SET(x,y), RESET(x,y), POINT(x,y): the 128 x 48 block graphics. Each
@@ -276,6 +292,8 @@ FN_POINT: CALL  GRPARM
         CALL    RETINT
         EX      DE,HL           ; HL = text pointer
         RET
+GAP043A DEFL    $               ; the next free byte at 043Ah
+        ORG     MVBACK          ; back to the main run
 
 ; Parse "(x,y)" at HL. Returns HL = the cell's address, A = the cell's
 ; graphics byte (80h if it held text), C = the block's bit mask,
@@ -284,13 +302,13 @@ GRPARM: RST     08H
         DB      '('
         CALL    GETBYT          ; x
         CP      128
-        JP      NC,FCERR
+FCNC1:  JP      NC,FCERR
         PUSH    AF
         RST     08H
         DB      ','
         CALL    GETBYT          ; y
         CP      48
-        JP      NC,FCERR
+        JR      NC,FCNC1    ; (its JP NC,FCERR sees the same flag)
         RST     08H
         DB      ')'
         LD      A,E             ; y again (GETBYT left it in E too)
@@ -333,6 +351,10 @@ GRPAR3: LD      A,(HL)
         RET     M               ; already graphics
         LD      A,80H           ; text counts as an empty graphics cell
         RET
+; ---- (the next 188 bytes go into the firmware's free bytes at 09C3h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     09C3H
 
 ; ============================================================================
 ; LPRINT and LLIST: PRINT and LIST with the output device (409Ch) set to
@@ -477,6 +499,8 @@ CSAVE1: LD      A,(HL)          ; the program, up to VARTAB - 1
 CSAVE2: CALL    01F8H           ; motor off
         POP     HL
         RET
+GAP09C3 DEFL    $               ; the next free byte at 09C3h
+        ORG     MVBACK          ; back to the main run
 
 ; CLOAD? compares the tape with the program in memory and says BAD if they
 ; differ. CLOAD replaces the program (and forgets the variables). With a
@@ -594,6 +618,10 @@ ATO2:   LD      (ST_AUTO_ST),DE
         LD      A,1
         LD      (ST_AUTO_ON),A
         JP      MAIN            ; core: straight to the numbered input
+; ---- (the next 60 bytes go into the firmware's free bytes at 018Dh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     018DH
 
 ; ============================================================================
 ; DELETE a-b, DELETE -b, DELETE a: remove those lines (?FC when there are
@@ -635,6 +663,8 @@ DELET3: EX      (SP),HL         ; (SP) = end, HL = a
         LDIR                    ; move them down
         LD      (ST_VARTAB),DE
         JP      CLOADR          ; core: relink, forget the variables, READY
+GAP018D DEFL    $               ; the next free byte at 018Dh
+        ORG     MVBACK          ; back to the main run
 
 ; ============================================================================
 ; EDIT line: Level II's line editor. The line is spelled out (as LIST
@@ -757,7 +787,7 @@ EDH:    LD      (HL),0
 ; I: insert until SHIFT + up arrow (or ENTER).
 EDINS:  CALL    EDWAIT
         CP      1BH             ; SHIFT + up arrow: back to commands
-        JP      Z,EDCMD
+EDCMDZ: JP      Z,EDCMD
         CP      0DH
         JP      Z,EDENT
         CP      08H
@@ -797,7 +827,7 @@ EDD2:   LD      A,'!'
 ; n C: change.
 EDC:    LD      A,(HL)
         OR      A
-        JP      Z,EDCMD
+        JR      Z,EDCMDZ   ; (its JP Z,EDCMD sees the same flag)
         CALL    EDWAIT
         LD      (HL),A
         CALL    EDSHOW
@@ -810,7 +840,7 @@ EDS:    CALL    EDWAIT
 EDS1:   CALL    EDSHOW          ; step over the character at the cursor
 EDS2:   LD      A,(HL)
         OR      A
-        JP      Z,EDCMD
+        JR      Z,EDCMDZ   ; (its JP Z,EDCMD sees the same flag)
         CP      B
         JR      Z,EDS3
         CALL    EDSHOW
@@ -872,12 +902,18 @@ EDSHOW: LD      A,(HL)
         CALL    USOUT
         INC     HL
         RET
+; ---- (the next 8 bytes go into the firmware's free bytes at 0A92h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0A92H
 ; EDREST: show the rest of the line; HL at its end.
 EDREST: LD      A,(HL)
         OR      A
         RET     Z
         CALL    EDSHOW
         JR      EDREST
+GAP0A92 DEFL    $               ; the next free byte at 0A92h
+        ORG     MVBACK          ; back to the main run
 ; EDKDEL: show the character at the cursor and delete it.
 EDKDEL: LD      A,(HL)
         OR      A
@@ -913,6 +949,10 @@ DELCH1: LD      A,(HL)
         JR      NZ,DELCH1
         POP     HL
         RET
+; ---- (the next 11 bytes go into the firmware's free bytes at 0FF4h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0FF4H
 
 ; INSCH: insert A at HL, moving the rest (up to its 00h) up one. Keeps HL.
 ; Uses AF, C.
@@ -926,6 +966,8 @@ INSCH1: LD      C,(HL)
         LD      (HL),A
         POP     HL
         RET
+GAP0FF4 DEFL    $               ; the next free byte at 0FF4h
+        ORG     MVBACK          ; back to the main run
 
 ; PREPNUM: put the decimal digits of HL in front of the text at ED_BUF
 ; (the core's NUMTXT makes them). Uses AF, BC, DE, HL.

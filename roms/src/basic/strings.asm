@@ -111,6 +111,10 @@ GETSPA: PUSH    BC
         CALL    GETSPB
         POP     BC
         RET
+; ---- (the next 32 bytes go into the firmware's free bytes at 0267h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0267H
 GETSPB: PUSH    HL
         CALL    GETSP1          ; room?
         JR      NC,GETSP2
@@ -126,6 +130,12 @@ GETSP2: LD      (S_FRETOP),HL   ; the new string is taken
         LD      (S_DSCTMP+1),DE
         POP     HL
         RET
+GAP0267 DEFL    $               ; the next free byte at 0267h
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 13 bytes go into the firmware's free bytes at 031Dh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     031DH
 ; GETSP1: HL = FRETOP - BC, what FRETOP becomes once BC bytes are taken;
 ; carry if that leaves string space. Uses AF, DE.
 GETSP1: LD      HL,(S_FRETOP)
@@ -135,6 +145,8 @@ GETSP1: LD      HL,(S_FRETOP)
         DEC     DE
         RST     18H
         RET
+GAP031D DEFL    $               ; the next free byte at 031Dh
+        ORG     MVBACK          ; back to the main run
 
 ; GARBAG: collect garbage - move every string in use to the top of string
 ; space, closing the gaps, and set FRETOP below them. Never fails. Keeps
@@ -545,6 +557,10 @@ FN_ASC: CALL    STRARG
         LD      A,(DE)
         JR      FNRETA
 
+; ---- (the next 49 bytes go into the free bytes at 0FC3h, after the
+; monitor: code reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0FC3H
 ; CHR$(n): a one-character string, n = 0-255.
 FN_CHRS: CALL   FACBYT
 CHR1:   PUSH    AF              ; a string of the character in A
@@ -580,6 +596,12 @@ FN_INKEYS:
         JR      NZ,CHR1
         LD      (S_DSCTMP),A    ; no key: the empty string
         JP      PUTNEW
+GAP0FC3 DEFL    $               ; the next free byte at 0FC3h
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 16 bytes go into the firmware's free bytes at 0225h: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0225H
 
 ; STR$(x): the number as PRINT shows it (leading space if positive), made
 ; by the maths part's FOUT (FAC -> text ending in 00h at HL).
@@ -590,6 +612,8 @@ FN_STRS: RST    20H
         LD      D,B
         CALL    STRLT2          ; a temporary pointing at it...
         JP      STRCPY          ; ...copied into string space
+GAP0225 DEFL    $               ; the next free byte at 0225h
+        ORG     MVBACK          ; back to the main run
 
 ; VAL(s$): the number at the start of the string, as the maths part's FIN
 ; reads numbers in a program (0 if none). The characters are copied with
@@ -691,7 +715,7 @@ FN_MIDS:
         LD      A,E
         DEC     A               ; start = p - 1
         CP      255
-        JP      Z,FCERR         ; p = 0
+SFCZ:   JP      Z,FCERR         ; p = 0
         LD      D,A
         LD      E,255           ; no n: all the rest
         LD      A,(HL)
@@ -725,7 +749,7 @@ FN_STRINGS:
         JR      NZ,STRNG1
         CALL    FREFAC          ; a string: its first character
         OR      A
-        JP      Z,FCERR
+        JR      Z,SFCZ     ; (its JP Z,FCERR sees the same flag)
         LD      A,(DE)
         JR      STRNG2
 STRNG1: CALL    FACBYT          ; a number: the code

@@ -31,26 +31,25 @@
 ;   %   %   as many characters as the field is wide (2 + the spaces between);
 ;           \   \ is taken the same way, & prints the whole string
 ;
-; How the number's digits are found: the maths part's FOUT writes the number
-; as text (single precision values converted to double first, to get every
-; digit they hold, then rounded to 7 digits); USING reads the digits and the
-; decimal exponent back from that text and rounds them to the field.
+; How the number's digits are found: the maths part's FPDGT (the first half
+; of FOUT) hands out 16 digits of the value made double and the power of
+; ten of the first (a single's rounded to the 7 digits it holds); USING
+; rounds them to the field.
 ;
 ; Working storage is a frame on the stack, addressed through IX:
 
 US_DIG  EQU     0               ; 24 bytes: the digits, ASCII
 US_N    EQU     24              ; number of digits
 US_EXP  EQU     25              ; decimal exponent: value = 0.digits x 10^exp
-US_NEG  EQU     26              ; not 0 when the number is negative
+US_NEG  EQU     26              ; '-' when the number is negative, else 0
 US_FLG  EQU     27              ; the field's flags (UF_...)
 US_BEF  EQU     28              ; positions left of the point
 US_AFT  EQU     29              ; digits right of the point
 US_FND  EQU     30              ; not 0 once a field was found in the format
 US_LEN  EQU     31              ; the format's length
 US_PTR  EQU     32              ; 2 bytes: the next format character
-US_TXT  EQU     34              ; 2 bytes: the BASIC text pointer
-US_XP   EQU     36              ; the exponent shown in the ^^^^ form
-US_FMT  EQU     37              ; the format string, copied here, then 00h
+US_XP   EQU     34              ; the exponent shown in the ^^^^ form
+US_FMT  EQU     35              ; the format string, copied here, then 00h
 
 UF_PLUS  EQU    01H             ; + at the start
 UF_FILL  EQU    02H             ; **
@@ -64,6 +63,9 @@ UF_SIGN  EQU    UF_PLUS+UF_TPLUS+UF_TMIN
 
 US_UPARR EQU    5BH             ; the up arrow (the ^ key)
 USOUT   EQU     032AH           ; A to the current device (keeps all but F)
+US_FHI  EQU     4123H           ; the maths part's FAC: top byte, sign in bit 7
+US_FEXP EQU     4124H           ; its exponent (0: the number 0)
+US_FDIG EQU     4133H           ; where FPDGT leaves the digits
 
 ; ============================================================================
 ; USING: entered from PRINT with HL just after the USING token; returns
@@ -72,23 +74,22 @@ USOUT   EQU     032AH           ; A to the current device (keeps all but F)
 USING:  CALL    EVALSTR         ; the format
         RST     08H
         DB      ';'
-        PUSH    HL
-        CALL    FREFAC          ; strings part: C = length, DE = characters
+        PUSH    HL              ; the text pointer
+        CALL    FREFAC          ; strings part: A = C = length, DE = characters
         POP     HL
         OR      A
-        JP      Z,FCERR         ; an empty format
-        EX      DE,HL           ; DE = text pointer, HL = the characters
-        PUSH    HL
+USFCZ:  JP      Z,FCERR         ; an empty format
+        PUSH    DE              ; the characters
+        EX      DE,HL           ; DE = text pointer
         LD      B,0
-        LD      HL,1-US_FMT     ; frame = SP - 37 - length - 1 (+2: the push)
+        LD      HL,1-US_FMT     ; frame = SP - 35 - length - 1 (+2: the push)
         SBC     HL,BC           ; (carry is clear: OR A above)
         ADD     HL,SP
         PUSH    HL
         POP     IX
-        POP     HL
+        POP     HL              ; HL = the characters
         LD      SP,IX           ; the frame is above the stack now
-        LD      (IX+US_TXT),E
-        LD      (IX+US_TXT+1),D
+        PUSH    DE              ; and the text pointer just below it
         LD      (IX+US_LEN),C
         LD      (IX+US_FND),B
         PUSH    HL              ; copy the format into the frame (a string
@@ -98,33 +99,33 @@ USING:  CALL    EVALSTR         ; the format
         LDIR
         XOR     A
         LD      (DE),A
+        POP     HL              ; HL = the text pointer from here on
 ; The main loop: print the format up to the next field, print the next item
 ; in it, then see what follows the item.
-USLOOP: CALL    USSCAN          ; to the next field (wrapping), printing text
+USLOOP: PUSH    HL
+        CALL    USSCAN          ; to the next field (wrapping), printing text
+        POP     HL
         CALL    USITEM          ; evaluate the item, print it in the field
-        LD      L,(IX+US_TXT)
-        LD      H,(IX+US_TXT+1)
         LD      A,(HL)
         CP      ';'
         JR      Z,USSEP
         CP      ','
-        JR      NZ,USFIN        ; the list ends: text up to the next field
-USSEP:  RST     10H             ; CHRGET past the separator
-        LD      (IX+US_TXT),L
-        LD      (IX+US_TXT+1),H
-        JR      NZ,USLOOP       ; another item
-        CALL    USTEXT          ; ends with ; or ,: no new line
-        JR      USEXIT
-USFIN:  CALL    USTEXT
+        JR      Z,USSEP
+        PUSH    HL              ; the list ends: text up to the next field,
+        CALL    USTEXT          ; then a new line
         LD      A,0DH
         CALL    USOUT
+        JR      USEXIT
+USSEP:  RST     10H             ; CHRGET past the separator
+        JR      NZ,USLOOP       ; another item
+        PUSH    HL              ; ends with ; or ,: no new line
+        CALL    USTEXT
 USEXIT: CALL    USRST           ; HL = the format, the frame ends after it
+        POP     DE              ; DE = text pointer
         LD      C,(IX+US_LEN)
         LD      B,0
         ADD     HL,BC
         INC     HL
-        LD      E,(IX+US_TXT)   ; DE = text pointer
-        LD      D,(IX+US_TXT+1)
         LD      SP,HL           ; drop the frame
         EX      DE,HL
         RET
@@ -158,7 +159,7 @@ USSC1:  LD      A,(HL)
         RET     Z
         INC     E
         OR      (IX+US_FND)     ; USSCAN starts again, if there is a field
-        JP      Z,FCERR
+        JR      Z,USFCZ    ; (its JP Z,FCERR sees the same flag)
         PUSH    DE
         CALL    USRST
         POP     DE
@@ -207,63 +208,49 @@ USFL1:  INC     HL
         OR      A               ; NC
         RET
 
-; USNUMP: a number field at HL? If so NC, C = 0, the field's flags and
-; widths in US_FLG, US_BEF, US_AFT, and HL after it. Carry if not. It
-; starts with #, .#, $$ or ** (a + may come first).
-USNUMP: PUSH    HL
-        CP      '+'
-        JR      NZ,USNP1
-        INC     HL
-        LD      A,(HL)
-USNP1:  INC     HL
-        CP      '#'             ; #
-        JR      Z,USNP3
-        LD      B,A
-        LD      A,(HL)
-        CP      '#'
-        JR      NZ,USNP2
-        LD      A,B             ; .#
-        CP      '.'
-        JR      Z,USNP3
-        JR      USNP0
-USNP2:  CP      B               ; $$ or **
-        JR      NZ,USNP0
-        CP      '$'
-        JR      Z,USNP3
-        CP      '*'
-        JR      Z,USNP3
-USNP0:  POP     HL              ; no
-        SCF
-        RET
-USNP3:  POP     HL
+; USNUMP: a number field at HL (A = its first character)? If so NC, C = 0,
+; the field's flags and widths in US_FLG, US_BEF, US_AFT, and HL after it.
+; Carry (and HL unchanged) if not. A field starts with #, .#, $$ or **, a
+; + may come first; the parsing below checks that as it goes.
+USNUMP: PUSH    HL              ; (back here if it is no field)
         LD      DE,0            ; C = flags, D = before, E = after
         LD      C,E
-        LD      A,(HL)
         CP      '+'
         JR      NZ,USNM1
         SET     0,C             ; UF_PLUS: the sign is one more position
         INC     D
         INC     HL
         LD      A,(HL)
-USNM1:  CP      '*'
-        JR      NZ,USNM2
-        SET     1,C             ; UF_FILL: ** is two positions
+USNM1:  INC     HL              ; A = the first character, (HL) the second
+        CP      '#'
+        JR      Z,USNM3D        ; # : on to the digits, from the #
+        LD      B,(HL)
+        CP      '.'
+        JR      NZ,USNM1A
+        LD      A,B
+        CP      '#'
+        JR      Z,USNM3D        ; .# : on to the point, from the .
+USNM0:  POP     HL              ; no field
+        SCF
+        RET
+USNM1A: CP      B               ; $$ or ** : a pair, two positions
+        JR      NZ,USNM0
+        INC     HL
         INC     D
         INC     D
-        INC     HL
-        INC     HL
+        CP      '$'
+        JR      Z,USNM2A        ; $$: one of the two is the $
+        CP      '*'
+        JR      NZ,USNM0
+        SET     1,C             ; UF_FILL
         LD      A,(HL)
         CP      '$'
         JR      NZ,USNM3
-        INC     D               ; **$: one more, for the $
-        JR      USNM2A
-USNM2:  CP      '$'
-        JR      NZ,USNM3
-        INC     D               ; $$: two positions, one for the $
-        INC     D
+        INC     D               ; **$: one more position, for the $
         INC     HL
 USNM2A: SET     2,C             ; UF_DOLL
-        INC     HL
+        JR      USNM3
+USNM3D: DEC     HL
 USNM3:  LD      A,(HL)          ; # and , left of the point
         CP      '#'
         JR      Z,USNM4
@@ -306,6 +293,7 @@ USNM10: CP      '-'
 USNMX:  LD      (IX+US_FLG),C
         LD      (IX+US_BEF),D
         LD      (IX+US_AFT),E
+        POP     DE              ; (drop the start kept for "no field")
         LD      C,0
         OR      A               ; NC
         RET
@@ -314,18 +302,24 @@ USNMX:  LD      (IX+US_FLG),C
 ; USITEM: evaluate the next item of the list and print it in the field that
 ; USSCAN found (C = 0 a number field, else a string field C wide, FFh the
 ; whole string). A string in a number field or a number in a string field
-; is ?TM.
+; is ?TM. HL = the text pointer, in and out (kept while the item prints).
 ; ============================================================================
+; ---- (the next 15 bytes go into the free bytes at 1A0Ah, before BASIC's
+; fixed 1A19h: code reached only by CALL, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     1A0AH
 USITEM: PUSH    BC
-        LD      L,(IX+US_TXT)
-        LD      H,(IX+US_TXT+1)
         PUSH    IX
-        CALL    EVAL
+        CALL    EVAL            ; HL = the text pointer, in and out
         POP     IX
-        LD      (IX+US_TXT),L
-        LD      (IX+US_TXT+1),H
         POP     BC
-        RST     20H             ; GETYPE: Z for a string
+        PUSH    HL
+        CALL    USITM1
+        POP     HL
+        RET
+GAP1A0A DEFL    $               ; the next free byte at 1A0Ah
+        ORG     MVBACK          ; back to the main run
+USITM1: RST     20H             ; GETYPE: Z for a string
         LD      A,C
         JR      Z,USSTRI
         OR      A
@@ -334,8 +328,7 @@ USITEM: PUSH    BC
 USSTRI: OR      A
         JP      Z,TMERR
         PUSH    BC
-        CALL    FREFAC          ; C = length, DE = characters
-        LD      A,C
+        CALL    FREFAC          ; A = C = length, DE = characters
         POP     BC
         LD      B,A             ; B = length, C = the field's width
         LD      A,C             ; & (FFh): as wide as the string
@@ -446,8 +439,7 @@ USFX8:  CALL    USPAD
         XOR     A
         CALL    USPDIG
         LD      H,0             ; the point and the digits after it
-        LD      A,(IX+US_EXP)
-        JR      USPNT
+        LD      A,(IX+US_EXP)       ; (on into USPNT)
 
 ; The point (if the field has one) and the digits after it from index A;
 ; then E+nn in the ^^^^ form; then the trailing sign.
@@ -488,15 +480,14 @@ USTRAIL: LD     A,(IX+US_FLG)
         AND     UF_TPLUS+UF_TMIN
         RET     Z
         LD      C,A
-        LD      A,(IX+US_NEG)
+        LD      A,(IX+US_NEG)   ; '-' (negative) or 0
         OR      A
-        LD      A,'-'
-        JP      NZ,USOUT
+        JR      NZ,USTRL1
         LD      A,'+'
         BIT     6,C
-        JP      NZ,USOUT
+        JR      NZ,USTRL1
         LD      A,' '
-        JP      USOUT
+USTRL1: JP      USOUT
 
 ; A = the sign to print in front of the number: + or - with a leading +,
 ; - for a negative number when the field has no sign of its own, else 0.
@@ -506,17 +497,18 @@ USLEAD: LD      A,(IX+US_FLG)
         AND     UF_TPLUS+UF_TMIN
         LD      A,0
         RET     NZ
-        OR      (IX+US_NEG)
-        RET     Z
-        LD      A,'-'
+        OR      (IX+US_NEG)     ; US_NEG holds the '-' itself, or 0
         RET
 USLD1:  LD      A,(IX+US_NEG)
         OR      A
+        RET     NZ
         LD      A,'+'
-        RET     Z
-        LD      A,'-'
         RET
 
+; ---- (the next 9 bytes go into the firmware's free bytes at 0668h: code
+; reached only by CALL, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     0668H
 ; Print B copies of C.
 USPAD:  INC     B
 USPAD1: DEC     B
@@ -524,6 +516,12 @@ USPAD1: DEC     B
         LD      A,C
         CALL    USOUT
         JR      USPAD1
+GAP0668 DEFL    $               ; the next free byte at 0668h
+        ORG     MVBACK          ; back to the main run
+; ---- (the next 35 bytes go into the firmware's free bytes at 039Fh: code
+; reached only by CALL and JP, so it may live anywhere) ----
+MVBACK  DEFL    $               ; where the main run goes on
+        ORG     039FH
 
 ; USPDIG: print C digits, from index A of the digit string ('0' for an
 ; index outside it). With H not 0, a comma after each digit that leaves a
@@ -550,94 +548,54 @@ USPD2:  SUB     3
 USPD3:  LD      A,','
         CALL    USOUT
         JR      USPD1
+GAP039F DEFL    $               ; the next free byte at 039Fh
+        ORG     MVBACK          ; back to the main run
 
 ; A = the digit at index A (signed) of the digit string, '0' outside it.
-USDIGA: BIT     7,A
-        JR      NZ,USDG1
-        CP      (IX+US_N)
-        JR      NC,USDG1
+USDIGA: CP      (IX+US_N)       ; (a negative index, 80h-FFh, is above any
+        JR      NC,USDG1        ; count of digits, at most 24)
         PUSH    HL
-        PUSH    DE
         PUSH    IX
         POP     HL
-        LD      E,A
-        LD      D,0
-        ADD     HL,DE
-        LD      A,(HL)
-        POP     DE
+        ADD     A,L             ; HL = IX + A: the digit
+        LD      L,A
+        JR      NC,USDG2
+        INC     H
+USDG2:  LD      A,(HL)
         POP     HL
         RET
 USDG1:  LD      A,'0'
         RET
 
-; USDIGS: the digits of the number in FAC, read from the text FOUT makes
-; of it: US_DIG/US_N the significant digits, US_EXP the decimal exponent
-; (value = 0.digits x 10^exp), US_NEG the sign. A single precision value
-; is made double first and its digits rounded to 7. FOUT's forms: a space
-; or -, then digits with or without a point (" 12.5", " .0025"), or
-; d.dddddE+nn / D+nn (two exponent digits).
-USDIGS: XOR     A
-        LD      (IX+US_N),A
-        LD      (IX+US_EXP),A
+; USDIGS: the digits of the number in FAC: US_DIG/US_N its significant
+; digits (ASCII), US_EXP the decimal exponent (value = 0.digits x 10^exp),
+; US_NEG the sign. The maths part's FPDGT (FOUT's first half) gives 16
+; digits of the value made double; a single's are rounded to 7, the digits
+; it holds (FRCDBL shows digits a single never held: .1 is .100000001490116).
+USDIGS: LD      A,(ST_VALTYP)
+        CP      8
+        PUSH    AF              ; NZ (not a double): 7 digits at the end
+        CALL    NZ,FRCDBL       ; every digit the value holds
+        LD      A,(US_FHI)      ; US_NEG = '-' when the sign bit is set, else 0
+        RLA                     ; (the sign bit into the carry,
+        SBC     A,A             ; 00h or FFh from it,
+        AND     '-'             ; 00h or '-')
         LD      (IX+US_NEG),A
-        LD      A,(ST_VALTYP)
-        CP      4
-        PUSH    AF
-        PUSH    IX
-        CALL    Z,FRCDBL
-        CALL    FOUT            ; HL = the text, ending with 00h
-        POP     IX
-        PUSH    IX
-        POP     DE              ; DE = where the next digit goes
-        LD      C,0             ; C = 1 after the point
-USDS1:  LD      A,(HL)
-        INC     HL
+        LD      A,(US_FEXP)     ; exponent 0: the number 0, no digits
         OR      A
+        LD      (IX+US_N),A     ; (a count other than 0 is set below)
         JR      Z,USDS6
-        CP      '-'
-        JR      NZ,USDS2
-        LD      (IX+US_NEG),A
-USDS2:  CP      '.'
-        JR      NZ,USDS3
-        INC     C
-USDS3:  CP      'D'             ; D or E: the exponent
-        JR      NC,USDS7
-        SUB     '0'
-        CP      10
-        JR      NC,USDS1        ; not a digit
-        LD      B,A
-        OR      (IX+US_N)
-        JR      NZ,USDS4
-        DEC     (IX+US_EXP)     ; a 0 before the first other digit (.0025;
-        JR      USDS1           ; the number 0 has no digits at all)
-USDS4:  LD      A,B             ; store the digit
-        ADD     A,'0'
-        LD      (DE),A
-        INC     DE
-        INC     (IX+US_N)
-        BIT     0,C
-        JR      NZ,USDS1
-        INC     (IX+US_EXP)     ; a digit before the point
-        JR      USDS1
-USDS7:  LD      B,(HL)          ; B = the exponent's sign, then two digits
-        INC     HL
-        LD      A,(HL)
-        SUB     '0'
-        LD      E,A
-        ADD     A,A
-        ADD     A,A
-        ADD     A,E
-        ADD     A,A
-        INC     HL
-        ADD     A,(HL)
-        SUB     '0'
-        BIT     1,B             ; '-' is 2Dh, '+' 2Bh
-        JR      NZ,USDS8
-        NEG
-USDS8:  ADD     A,(IX+US_EXP)
-        LD      (IX+US_EXP),A
+        CALL    FPDGT           ; E = 16 digits at US_FDIG, D = the power of
+        INC     D               ; ten of the first: exp = D + 1
+        LD      (IX+US_EXP),D
+        LD      (IX+US_N),E
+        PUSH    IX              ; copy the digits to the frame's US_DIG
+        POP     DE
+        LD      HL,US_FDIG
+        LD      BC,16
+        LDIR
 USDS6:  POP     AF
-        RET     NZ
+        RET     Z
         LD      A,7             ; a single: 7 digits
 
 ; USRND: keep the first A digits (A signed), rounding the rest away (half
