@@ -16,8 +16,8 @@ PRINT USING (the rules Level II follows), written out by hand.
 
 from __future__ import annotations
 
-from decimal import Decimal
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
