@@ -432,7 +432,7 @@ class _TraceWriter:
             self.branch(index, addr, enc, data, follow, last)
             return
         if djnz_closed(addr, enc, data, follow):
-            self.djnz_self(addr, enc)
+            self.djnz_self(addr)
             if last:
                 body += self.epilogue(str(nxt))
             return
@@ -540,7 +540,7 @@ class _TraceWriter:
         if last:
             self.close_loop()
 
-    def djnz_self(self, addr: int, enc: Encoding) -> None:
+    def djnz_self(self, addr: int) -> None:
         """`DJNZ $` in closed form: all its repeats at once, or as many as the
         budget allows (then the trace leaves at the DJNZ, B part counted down)."""
         body = self.body
@@ -665,7 +665,7 @@ class _TraceWriter:
         if self.branches:
             head.append("t = 0")
         if self.looping:
-            head += ["tt = 0", "q = cpu.q"]
+            head += ["q = cpu.q"] if self.counted else ["tt = 0", "q = cpu.q"]
             first = self.instrs[0][1]
             if len(self.instrs) == 1 and first.mnemonic in ("LDIR", "LDDR"):
                 head += self.bulk_copy(first.mnemonic == "LDIR")
