@@ -117,7 +117,7 @@ def own_rom() -> Rom:
     data = path.read_bytes()
     from z80emu import __version__
 
-    return Rom(data, f"z80emu free ROM {__version__}", "built-in",
+    return Rom(data, f"z80emu free ROM (z80emu {__version__})", "built-in",
                hashlib.md5(data).hexdigest(), True)
 
 
