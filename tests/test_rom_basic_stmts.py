@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.basichelp import booted, run_program
 from z80emu.asm import assemble
 from z80emu.cpu import Z80
 from z80emu.formats.basic import TOKENS, tokenize
@@ -748,29 +749,8 @@ needs_using_maths = pytest.mark.skipif(not {"ST_POKE", "USING", "SMUL"} <= PARTS
                                        reason="PRINT USING of fractions needs fp.asm")
 
 
-def machine(**options):
-    from z80emu import TRS80
-    m = TRS80(**options)
-    m.wait_for("READY", timeout=5)
-    return m
-
-
-def run(m, program: str, timeout: float = 20.0) -> list[str]:
-    """Load `program`, clear the screen, RUN it and wait for READY; the
-    screen's lines between RUN and READY."""
-    from z80emu.loader import fast_load_basic
-    fast_load_basic(m, tokenize(program))
-    m.type("CLS\r")
-    m.run(seconds=0.3)
-    m.type("RUN\r")
-    for _ in range(int(timeout * 10)):
-        m.run(seconds=0.1)
-        lines = [line.rstrip() for line in m.screen_text().splitlines()]
-        starts = [i for i, line in enumerate(lines) if line == ">RUN"]
-        if starts and "READY" in lines[starts[0]:]:
-            end = lines.index("READY", starts[0])
-            return lines[starts[0] + 1:end]
-    raise TimeoutError(m.screen_text())
+machine = booted
+run = run_program
 
 
 @needs_basic

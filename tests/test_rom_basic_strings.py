@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.basichelp import booted, run_program
 from z80emu.asm import assemble
 from z80emu.cpu import Z80
 
@@ -771,38 +772,8 @@ needs_fp = pytest.mark.skipif(not (_HAS_BASIC and _HAS_FP),
                               reason="the ROM's BASIC has no floating point yet")
 
 
-def machine():
-    from z80emu import TRS80
-    m = TRS80()
-    m.wait_for("READY", timeout=5)
-    return m
-
-
-def run(m, program: str, keys: str = "", timeout: float = 20.0) -> list[str]:
-    """Load `program`, RUN it (then type `keys`) until READY comes back; the
-    screen's lines between RUN and that READY."""
-    from z80emu.formats.basic import tokenize
-    from z80emu.loader import fast_load_basic
-    fast_load_basic(m, tokenize(program))
-    m.type("CLS\r")
-    m.run(seconds=0.3)
-    m.type("RUN\r")
-    m.run(seconds=0.3)
-    if keys:
-        m.type(keys)
-
-    def output() -> list[str] | None:
-        lines = [line.rstrip() for line in m.screen_text().splitlines()]
-        starts = [i for i, line in enumerate(lines) if line.endswith("RUN")]
-        if not starts:
-            return None
-        rest = lines[starts[-1] + 1:]
-        return rest[:rest.index("READY")] if "READY" in rest else None
-
-    m.run(seconds=timeout, until=lambda: output() is not None)
-    result = output()
-    assert result is not None, m.screen_text()
-    return result
+machine = booted
+run = run_program
 
 
 @needs_basic
